@@ -1,0 +1,11 @@
+// Entry point: the page shell (top bar, nav) and the router.
+import "maplibre-gl/dist/maplibre-gl.css";
+import "./style.css";
+import { pages } from "./pages";
+import { startRouter } from "./router";
+
+const APP_NAME = "critmin";
+
+const nav = document.getElementById("nav")!;
+const main = document.getElementById("main")!;
+startRouter(pages, nav, main, APP_NAME);

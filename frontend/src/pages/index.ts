@@ -1,0 +1,10 @@
+// The page registry: the one place where pages are added to the UI.
+// A later feature adds a page by writing a module that exports a `Page` and listing it here;
+// the nav bar and the hash router are built from this list. The first page is the default route.
+import type { Page } from "./types";
+import { depositsPage } from "./deposits";
+import { aboutPage } from "./about";
+
+export type { Page, PageContext } from "./types";
+
+export const pages: Page[] = [depositsPage, aboutPage];

@@ -1,0 +1,1 @@
+"""Command-line interface ``critmin`` (Typer + Rich): one module per domain."""

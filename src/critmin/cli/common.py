@@ -1,0 +1,59 @@
+"""Shared CLI helpers: error handling with exit codes, Rich progress, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from critmin.errors import CritminError
+
+err_console = Console(stderr=True)
+console = Console()
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`CritminError` into a one-line message on stderr and exit code 1."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except CritminError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return wrapper
+
+
+def print_json(obj: Any) -> None:
+    """Print one JSON document on stdout."""
+    sys.stdout.write(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def rich_progress(description: str, enabled: bool = True) -> Iterator[Callable[[int, int | None, str], None]]:
+    """A progress callback rendered as a Rich bar on stderr (silent when disabled or not a TTY)."""
+    if not enabled or not err_console.is_terminal:
+        yield lambda done, total, message="": None
+        return
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[msg]}"), console=err_console, transient=False) as bar:
+        task = bar.add_task(description, total=None, msg="")
+
+        def update(done: int, total: int | None, message: str = "") -> None:
+            bar.update(task, completed=done, total=total, msg=message[:40])
+
+        yield update

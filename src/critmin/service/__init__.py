@@ -1,0 +1,1 @@
+"""Web service adapter: FastAPI app, REST API per domain, OGC API – Features, static web UI."""

@@ -1,0 +1,34 @@
+"""Map critmin errors to HTTP problem responses (RFC 9457 style JSON)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from critmin.errors import CritminError, InputError, NotFoundError, StoreError
+
+
+def problem(status: int, title: str, detail: str) -> JSONResponse:
+    """A JSON problem response."""
+    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
+                        status_code=status, media_type="application/problem+json")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register handlers: InputError → 400, NotFoundError → 404, StoreError → 503, other → 500."""
+
+    @app.exception_handler(InputError)
+    async def _input(_: Request, exc: InputError) -> JSONResponse:
+        return problem(400, "Bad request", str(exc))
+
+    @app.exception_handler(NotFoundError)
+    async def _missing(_: Request, exc: NotFoundError) -> JSONResponse:
+        return problem(404, "Not found", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+        return problem(503, "Store unavailable", str(exc))
+
+    @app.exception_handler(CritminError)
+    async def _other(_: Request, exc: CritminError) -> JSONResponse:
+        return problem(500, "Server error", str(exc))

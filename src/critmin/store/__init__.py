@@ -1,0 +1,1 @@
+"""Persistence adapter (see docs/DESIGN.md)."""

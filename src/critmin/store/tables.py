@@ -1,0 +1,191 @@
+"""ORM tables of the deposit knowledge base (SQLAlchemy 2 declarative).
+
+Every dataset belongs to an organisation and has a visibility (private / partners / public); every
+site keeps its provenance (dataset, source record id, file, row, import time).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+import shapely
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from critmin.store.geometry import GeometryWKB
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all critmin tables."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Organisation(Base):
+    """An organisation that owns datasets (e.g. ``gsi``, ``usgs``)."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(256))
+
+
+class Dataset(Base):
+    """One imported source dataset (identified by its source id within an organisation)."""
+
+    __tablename__ = "dataset"
+    __table_args__ = (UniqueConstraint("organisation_id", "source", name="uq_dataset_org_source"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(512))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    format: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    files: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Site(Base):
+    """A mineral-site record of one dataset (``record_id`` as in the source file)."""
+
+    __tablename__ = "site"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "record_id", name="uq_site_dataset_record"),
+        Index("ix_site_name_norm", "name_norm"),
+        Index("ix_site_country", "country"),
+        Index("ix_site_status", "status"),
+        Index("ix_site_deposit_type", "deposit_type"),
+        Index("ix_site_canonical", "canonical_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[str] = mapped_column(String(512))
+    name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    name_norm: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    search_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    geom: Mapped[shapely.Geometry | None] = mapped_column(GeometryWKB("POINT"), nullable=True)
+    footprint_wkt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    crs: Mapped[str] = mapped_column(String(64), default="EPSG:4326")
+    location_accuracy_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    location_quality: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    country: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    state: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    status: Mapped[str] = mapped_column(String(32), default="unknown")
+    commodities: Mapped[str] = mapped_column(Text, default="")
+    deposit_type: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    deposit_group: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    deposit_environment: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    cox_singer_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    references: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source_file: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    canonical_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    dataset: Mapped[Dataset] = relationship()
+
+
+class SiteCommodity(Base):
+    """Normalised commodity of a site (one row per symbol), indexed for filtering."""
+
+    __tablename__ = "site_commodity"
+    __table_args__ = (Index("ix_site_commodity_symbol", "symbol", "site_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    symbol: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default="unknown")
+    observed: Mapped[str] = mapped_column(Text, default="")
+
+
+class SiteDepositType(Base):
+    """A deposit-type candidate of a site (CMMI type, group, environment; Cox & Singer code)."""
+
+    __tablename__ = "site_deposit_type"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(Text)
+    group: Mapped[str | None] = mapped_column("group_name", Text, nullable=True)
+    environment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cox_singer_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    observed: Mapped[str] = mapped_column(Text, default="")
+
+
+class Inventory(Base):
+    """A mineral-inventory line (normalised values beside the original value/unit pairs)."""
+
+    __tablename__ = "inventory"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    commodity: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32), default="unclassified")
+    classification_method: Mapped[str] = mapped_column(String(32), default="unknown")
+    unfc_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    ore_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    grade_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    grade_mg_per_l: Mapped[float | None] = mapped_column(Float, nullable=True)
+    contained_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    cutoff: Mapped[str | None] = mapped_column(Text, nullable=True)
+    date: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    material_form: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    zone: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ore_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ore_unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    grade_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    grade_unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    contained_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    contained_unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reference: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SiteLink(Base):
+    """An automatically scored candidate pair of sites (replaced by every linking run)."""
+
+    __tablename__ = "site_link"
+    __table_args__ = (UniqueConstraint("site_a_id", "site_b_id", name="uq_site_link_pair"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_a_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    site_b_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    same: Mapped[bool] = mapped_column(Boolean)
+    decided_by: Mapped[str] = mapped_column(String(16), default="model")  # model | curator
+    method: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LinkDecision(Base):
+    """A curator's confirm/reject of a pair, keyed by source ids so it survives re-import and re-linking."""
+
+    __tablename__ = "link_decision"
+    __table_args__ = (
+        UniqueConstraint("source_a", "record_id_a", "source_b", "record_id_b", name="uq_link_decision_pair"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_a: Mapped[str] = mapped_column(String(512))
+    record_id_a: Mapped[str] = mapped_column(String(512))
+    source_b: Mapped[str] = mapped_column(String(512))
+    record_id_b: Mapped[str] = mapped_column(String(512))
+    same: Mapped[bool] = mapped_column(Boolean)
+    curator: Mapped[str] = mapped_column(String(256))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
