@@ -34,9 +34,12 @@ export interface Facets {
   sources: FacetValue[];
 }
 
+/** Site identifiers are integers in the store; kept open so other stores can use strings. */
+export type SiteId = number | string;
+
 /** Properties of one feature of `/api/deposits/sites.geojson`. */
 export interface SiteProperties {
-  id: string;
+  id: SiteId;
   name: string;
   source: string;
   record_id: string;
@@ -79,6 +82,7 @@ export interface InventoryRow {
   cutoff: string | null;
   date: string | null;
   material_form: string | null;
+  zone?: string | null;
   ore_value: number | null;
   ore_unit: string | null;
   grade_value: number | null;
@@ -89,10 +93,11 @@ export interface InventoryRow {
 }
 
 export interface Provenance {
-  dataset: string | null;
+  dataset: SiteId | null;
   source: string | null;
   organisation: string | null;
   visibility: string | null;
+  format?: string | null;
   file: string | null;
   row: number | null;
   imported_at: string | null;
@@ -100,7 +105,7 @@ export interface Provenance {
 }
 
 export interface SiteLink {
-  id: string;
+  id: SiteId;
   source: string;
   record_id: string;
   name: string;
@@ -109,7 +114,7 @@ export interface SiteLink {
 }
 
 export interface SiteDetail {
-  id: string;
+  id: SiteId;
   source: string;
   record_id: string;
   name: string;
@@ -131,23 +136,27 @@ export interface SiteDetail {
   links: SiteLink[];
 }
 
-/** One entry of `/api/deposits/datasets` (fields beyond these are shown as given). */
+/** One entry of `/api/deposits/datasets`; the citation fields are shown when the service provides them. */
 export interface DatasetInfo {
-  name?: string;
-  id?: string;
-  title?: string;
-  source?: string;
-  organisation?: string;
-  citation?: string;
+  id: SiteId;
+  source: string;
+  title: string | null;
+  organisation: string;
+  visibility: string;
+  format: string | null;
+  files: string[] | null;
+  content_sha256: string | null;
+  imported_at: string | null;
+  record_count: number | null;
+  citation?: string | null;
   doi?: string | null;
   url?: string | null;
   licence?: string | null;
   version?: string | null;
-  n_sites?: number;
   [key: string]: unknown;
 }
 
-export type SiteSort = "name" | "-name" | "country" | "status";
+export type SiteSort = "name" | "-name" | "country" | "-country" | "status" | "-status" | "id" | "-id";
 
 export interface SiteQuery {
   commodity?: string[];
@@ -212,6 +221,6 @@ export const api = {
     ),
   sites: (query: SiteQuery, signal?: AbortSignal) =>
     getJson<SitesCollection>(`/api/deposits/sites.geojson?${siteQueryParams(query)}`, signal),
-  site: (id: string, signal?: AbortSignal) =>
-    getJson<SiteDetail>(`/api/deposits/sites/${encodeURIComponent(id)}`, signal),
+  site: (id: SiteId, signal?: AbortSignal) =>
+    getJson<SiteDetail>(`/api/deposits/sites/${encodeURIComponent(String(id))}`, signal),
 };

@@ -50,7 +50,13 @@ function inventoryTable(rows: InventoryRow[]): HTMLElement {
           h(
             "tr",
             { title: r.reference ?? "" },
-            h("td", {}, r.commodity, r.material_form ? h("span", { class: "muted" }, ` (${r.material_form})`) : null),
+            h(
+              "td",
+              {},
+              r.commodity,
+              r.material_form ? h("span", { class: "muted" }, ` (${r.material_form})`) : null,
+              r.zone ? h("div", { class: "muted small" }, r.zone) : null,
+            ),
             h("td", { class: "num", title: reported(r.ore_value, r.ore_unit) }, r.ore_t === null ? "—" : fmt(r.ore_t / 1e6)),
             gradeCell(r),
             h("td", { class: "num", title: reported(r.contained_value, r.contained_unit) }, fmt(r.contained_t)),
@@ -132,7 +138,7 @@ export function detailPanel(site: SiteDetail, options: DetailPanelOptions): HTML
               const a = h("a", { href: "#", "data-site-id": l.id }, l.name || l.id);
               a.addEventListener("click", (e) => {
                 e.preventDefault();
-                options.onSelect(l.id);
+                options.onSelect(String(l.id));
               });
               return h("li", {}, a, h("span", { class: "muted" }, ` · ${l.source} ${l.record_id}${l.probability != null ? ` · p = ${fmt(l.probability, 2)}` : ""}`));
             }),
@@ -154,6 +160,7 @@ export function detailPanel(site: SiteDetail, options: DetailPanelOptions): HTML
       h("h3", {}, "Provenance"),
       dl([
         ["Dataset", text(p.dataset)],
+        ["Format", text(p.format)],
         ["Source", text(p.source)],
         ["Organisation", text(p.organisation)],
         ["Visibility", text(p.visibility)],

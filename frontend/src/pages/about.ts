@@ -1,28 +1,31 @@
 // "About / API" page: version, links to the API documentation and OGC API, and the data sources with citations.
 import { api, type DatasetInfo } from "../api";
-import { h, text } from "../dom";
+import { h } from "../dom";
 import type { Page } from "./types";
 
-const KNOWN_KEYS = new Set(["name", "id", "title", "citation", "doi", "url", "licence", "license", "version", "n_sites", "description"]);
-
 function datasetCard(d: DatasetInfo): HTMLElement {
-  const title = d.title ?? d.name ?? d.id ?? "Dataset";
   const doi = d.doi ? String(d.doi).replace(/^https?:\/\/(dx\.)?doi\.org\//, "") : null;
-  const extra = Object.entries(d).filter(([k, v]) => !KNOWN_KEYS.has(k) && v !== null && v !== "" && typeof v !== "object");
+  const row = (label: string, value: Node | string | null | undefined) =>
+    value === null || value === undefined || value === "" ? null : [h("dt", {}, label), h("dd", {}, value)];
   return h(
     "li",
-    { class: "dataset" },
-    h("h3", {}, String(title), d.version ? h("span", { class: "muted" }, ` · ${d.version}`) : null),
-    d.citation ? h("p", { class: "citation" }, String(d.citation)) : null,
+    { class: "dataset", "data-source": d.source },
+    h("h3", {}, d.title || d.source, d.version ? h("span", { class: "muted" }, ` · ${d.version}`) : null),
+    d.citation ? h("p", { class: "citation" }, d.citation) : null,
     h(
       "dl",
       { class: "kv" },
-      (d.name && d.title ? [["Name", d.name]] : []).map(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))]),
-      d.n_sites != null ? [h("dt", {}, "Sites"), h("dd", {}, d.n_sites.toLocaleString("en-GB"))] : null,
-      (d.licence ?? d.license) ? [h("dt", {}, "Licence"), h("dd", {}, text(d.licence ?? d.license))] : null,
-      doi ? [h("dt", {}, "DOI"), h("dd", {}, h("a", { href: `https://doi.org/${doi}`, rel: "noopener" }, doi))] : null,
-      d.url ? [h("dt", {}, "URL"), h("dd", {}, h("a", { href: String(d.url), rel: "noopener" }, String(d.url)))] : null,
-      extra.map(([k, v]) => [h("dt", {}, k.replace(/_/g, " ")), h("dd", {}, String(v))]),
+      row("Source id", d.source),
+      row("Organisation", d.organisation),
+      row("Sites", d.record_count != null ? d.record_count.toLocaleString("en-GB") : null),
+      row("Licence", d.licence),
+      row("DOI", doi ? h("a", { href: `https://doi.org/${doi}`, rel: "noopener" }, doi) : null),
+      row("URL", d.url ? h("a", { href: d.url, rel: "noopener" }, d.url) : null),
+      row("Format", d.format),
+      row("Files", d.files?.length ? d.files.join(", ") : null),
+      row("Visibility", d.visibility),
+      row("Imported", d.imported_at),
+      row("SHA-256", d.content_sha256 ? h("code", { title: d.content_sha256 }, `${d.content_sha256.slice(0, 16)}…`) : null),
     ),
   );
 }
@@ -47,7 +50,14 @@ async function render(container: HTMLElement): Promise<void> {
         "ul",
         { class: "plain api-links" },
         h("li", {}, h("a", { href: "/docs", id: "link-docs" }, "Interactive API documentation (Swagger UI)"), h("span", { class: "muted" }, " · "), h("a", { href: "/openapi.json" }, "openapi.json")),
-        h("li", {}, h("a", { href: "/collections", id: "link-ogc" }, "OGC API – Features"), h("span", { class: "muted" }, " collections, readable by QGIS, ArcGIS and GDAL (OAPIF)")),
+        h(
+          "li",
+          {},
+          h("a", { href: "/?f=json", id: "link-ogc" }, "OGC API – Features landing page"),
+          h("span", { class: "muted" }, " · "),
+          h("a", { href: "/collections" }, "collections"),
+          h("span", { class: "muted" }, " (QGIS, ArcGIS and GDAL connect here: use this server's address as an OGC API – Features / OAPIF source)"),
+        ),
         h("li", {}, h("a", { href: "/conformance", id: "link-conformance" }, "OGC API conformance classes")),
       ),
       h("h2", {}, "Data sources"),

@@ -12,14 +12,23 @@ const MAP_LIMIT = 100_000;
 /** Rows shown in the result list. */
 const LIST_LIMIT = 50;
 
+const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+/** The first `LIST_LIMIT` sites by name (the GeoJSON endpoint returns them in id order). */
+function firstByName(data: SitesCollection): SiteProperties[] {
+  return data.features
+    .map((f) => f.properties)
+    .sort((a, b) => collator.compare(a.name ?? "", b.name ?? ""))
+    .slice(0, LIST_LIMIT);
+}
+
 function resultList(data: SitesCollection, onSelect: (id: string) => void): HTMLElement {
-  const rows = data.features.slice(0, LIST_LIMIT);
+  const rows = firstByName(data);
   if (!rows.length) return h("p", { class: "muted", id: "result-list" }, "No sites match these filters.");
   return h(
     "ol",
     { class: "results", id: "result-list" },
-    rows.map((f) => {
-      const p = f.properties as SiteProperties;
+    rows.map((p) => {
       const item = h(
         "li",
         { tabindex: 0, "data-site-id": p.id, role: "button" },
@@ -27,9 +36,9 @@ function resultList(data: SitesCollection, onSelect: (id: string) => void): HTML
         h("span", { class: "result-name" }, p.name || p.id),
         h("span", { class: "result-meta" }, [p.commodities, p.country].filter(Boolean).join(" · ")),
       );
-      item.addEventListener("click", () => onSelect(p.id));
+      item.addEventListener("click", () => onSelect(String(p.id)));
       item.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" || e.key === " ") onSelect(p.id);
+        if (e.key === "Enter" || e.key === " ") onSelect(String(p.id));
       });
       return item;
     }),
@@ -63,14 +72,17 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
     loadAbort?.abort();
     loadAbort = new AbortController();
     count.textContent = "Loading…";
-    const query = { ...filtersToQuery(filters), limit: MAP_LIMIT, sort: "name" as const };
+    const query = { ...filtersToQuery(filters), limit: MAP_LIMIT };
     if (filters.inView) Object.assign(query, { bbox: depositMap.viewBbox() });
     try {
       const data = await api.sites(query, loadAbort.signal);
       if (seq !== loadSeq) return;
       const total = data.numberMatched ?? data.features.length;
+      const mapped = data.features.length;
       count.textContent = `${total.toLocaleString("en-GB")} site${total === 1 ? "" : "s"}`;
+      if (mapped < total) count.append(h("span", { class: "muted small" }, ` (${mapped.toLocaleString("en-GB")} on the map)`));
       count.dataset.count = String(total);
+      count.dataset.mapped = String(mapped);
       const shown = Math.min(LIST_LIMIT, data.features.length);
       listHolder.replaceChildren(
         resultList(data, (id) => void select(id, true)),

@@ -202,7 +202,7 @@ def import_sites(
             session.flush()
         else:
             action = "replaced"
-            old_ids = dict(session.execute(select(Site.record_id, Site.id).where(Site.dataset_id == ds.id)).tuples())
+            old_ids = dict(session.execute(select(Site.record_id, Site.id).where(Site.dataset_id == ds.id)).all())
             ids_sq = select(Site.id).where(Site.dataset_id == ds.id)
             for tbl in (SiteCommodity, SiteDepositType, Inventory):
                 session.execute(delete(tbl).where(tbl.site_id.in_(ids_sq)))
@@ -419,7 +419,7 @@ def facets(session: Session, *, viewer: str | None = ADMIN, flt: SiteFilter = Si
         if extra_join is not None:
             stmt = extra_join(stmt)
         stmt = stmt.where(col.is_not(None)).group_by(col).order_by(func.count().desc(), col)
-        return [{"value": v, "count": n} for v, n in session.execute(stmt).tuples()]
+        return [{"value": v, "count": n} for v, n in session.execute(stmt).all()]
 
     return {
         "commodities": count_by(SiteCommodity.symbol, lambda s: s.join(SiteCommodity, SiteCommodity.site_id == Site.id)),

@@ -11,8 +11,8 @@ Three blocks, unioned:
    ``max_block`` sites are ignored. Catches sites without coordinates and wrong coordinates.
 3. **Sparse records.** A site with neither coordinates nor name (e.g. the SRI extraction of an
    MRDS record, which carries only commodities and predicted deposit types) is compared with
-   every site of the same state (when it has one) that shares at least one commodity or deposit
-   type; blocks larger than ``max_block`` are skipped.
+   every site of the same state (when it has one) that shares at least one commodity (listed, or
+   implied by names and deposit types) or deposit type; blocks larger than ``max_block`` are skipped.
 
 This follows MinMod's FuseMine (spatial groups, then state/country groups for sites without
 coordinates) with the offset-free radius search recommended for splink (grid cells miss pairs
@@ -32,7 +32,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from critmin.deposits.linking.features import name_tokens
+from critmin.deposits.linking.features import comparison_commodities, deposit_type_keys, name_tokens
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -126,17 +126,18 @@ def _sparse_blocks(df: pd.DataFrame, max_block: int, found: dict[tuple[int, int]
     sparse = np.flatnonzero((~has_loc & ~has_name).to_numpy())
     if len(sparse) == 0:
         return
+    coms = comparison_commodities(df)
+    site_keys: list[set[str]] = []
     by_key: dict[str, set[int]] = defaultdict(set)
-    for i, (coms, dts) in enumerate(zip(df["commodities"], df["deposit_types"], strict=True)):
-        for c in _as_list(coms):
-            by_key["c:" + str(c)].add(i)
-        for d in _as_list(dts):
-            by_key["d:" + str(d).lower()].add(i)
+    for i, dts in enumerate(df["deposit_types"]):
+        names, groups = deposit_type_keys(dts)
+        keys = {"c:" + c for c in coms[i]} | {"d:" + d for d in names}
+        site_keys.append(keys)
+        for k in keys:
+            by_key[k].add(i)
     states = df["state"].fillna("").astype(str).str.lower().to_numpy()
     for i in sparse:
-        keys = ["c:" + str(c) for c in _as_list(df["commodities"].iat[i])]
-        keys += ["d:" + str(d).lower() for d in _as_list(df["deposit_types"].iat[i])]
-        for k in keys:
+        for k in site_keys[i]:
             members = by_key.get(k, set())
             if states[i]:
                 members = {j for j in members if states[j] in ("", states[i])}

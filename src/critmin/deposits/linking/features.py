@@ -1,5 +1,9 @@
 """Pair features for record linking: name, distance, commodity, deposit-type and admin agreement.
 
+Commodities are compared on the listed ones, or, for a site that lists none, on those its name
+or deposit types name (:func:`implied_commodities`). Deposit types agree fully on the same
+CMMI type and half on the same CMMI group (Hofstra et al. 2021, doi:10.3133/ofr20211049).
+
 Every similarity comes with a "both present" flag, because missing evidence is common (sites
 without coordinates, SRI extractions without names) and must not count as disagreement.
 
@@ -61,6 +65,57 @@ def name_tokens(text: object) -> tuple[str, ...]:
     return tuple(t for t in toks if t not in GENERIC_WORDS)
 
 
+@lru_cache(maxsize=65536)
+def _word_commodity(word: str) -> str | None:
+    from critmin.deposits.vocab import normalise_commodity
+
+    return normalise_commodity(word)
+
+
+@lru_cache(maxsize=4096)
+def _type_info(name: str) -> tuple[str | None, frozenset[str]]:
+    """(CMMI group, commodities named in the type) of a deposit-type name."""
+    from critmin.deposits.vocab import deposit_type
+
+    info = deposit_type(name)
+    words = re.findall(r"[A-Za-z]+", name)
+    coms = frozenset(c for w in words if (len(w) >= 4 or w in ("Co", "Cu", "Ni", "Li", "REE", "PGE"))
+                     for c in [_word_commodity(w)] if c)
+    return (info.group if info is not None else None), coms
+
+
+def implied_commodities(name: object, aliases: object, deposit_types: object) -> frozenset[str]:
+    """Commodities a site's names (words of ≥ 5 letters: "Lineville *Graphite* Co. mine") and deposit
+    types ("Sediment-hosted *copper* ± *Co*") name. Used only when a site lists no commodity."""
+    out: set[str] = set()
+    texts = [name, *(aliases if isinstance(aliases, (list, tuple, np.ndarray)) else [])]
+    for t in texts:
+        for w in name_tokens(t):
+            if len(w) >= 5 and not w.isdigit():
+                c = _word_commodity(w)
+                if c:
+                    out.add(c)
+    for d in _set_list(deposit_types)[:3]:
+        out |= _type_info(str(d))[1]
+    return frozenset(out)
+
+
+def comparison_commodities(df: pd.DataFrame) -> list[frozenset[str]]:
+    """Per site: the listed commodities, or the implied ones when none is listed."""
+    out = []
+    for n, al, c, d in zip(df["name"], df["aliases"], df["commodities"], df["deposit_types"], strict=True):
+        listed = _set(c)
+        out.append(listed if listed else implied_commodities(n, al, d))
+    return out
+
+
+def deposit_type_keys(v: object, top: int = 3) -> tuple[frozenset[str], frozenset[str]]:
+    """(lower-case type names, CMMI groups) of a site's ``top`` deposit-type candidates."""
+    names = [str(x) for x in _set_list(v)[:top]]
+    groups = {g for g in (_type_info(n)[0] for n in names) if g}
+    return frozenset(n.lower() for n in names), frozenset(groups)
+
+
 def _names(row_name: object, aliases: object) -> list[str]:
     out = [normalise_name(row_name)]
     if isinstance(aliases, (list, tuple, np.ndarray)):
@@ -90,8 +145,8 @@ def pair_features(df: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     a = pairs["a"].to_numpy(int)
     b = pairs["b"].to_numpy(int)
     names = [_names(n, al) for n, al in zip(df["name"], df["aliases"], strict=True)]
-    coms = [_set(c) for c in df["commodities"]]
-    dts = [frozenset(str(x).lower() for x in list(_set_list(d))[:3]) for d in df["deposit_types"]]
+    coms = comparison_commodities(df)
+    dts = [deposit_type_keys(d) for d in df["deposit_types"]]
     src = df["source"].astype(str).to_numpy()
     state = df["state"].fillna("").astype(str).str.strip().str.lower().to_numpy()
     country = df["country"].fillna("").astype(str).str.strip().str.lower().to_numpy()
@@ -118,9 +173,9 @@ def pair_features(df: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         if coms[i] and coms[j]:
             out["has_coms"][k] = 1.0
             out["com_jaccard"][k] = len(coms[i] & coms[j]) / len(coms[i] | coms[j])
-        if dts[i] and dts[j]:
+        if dts[i][0] and dts[j][0]:
             out["has_dtypes"][k] = 1.0
-            out["dtype_sim"][k] = 1.0 if dts[i] & dts[j] else 0.0
+            out["dtype_sim"][k] = 1.0 if dts[i][0] & dts[j][0] else (0.5 if dts[i][1] & dts[j][1] else 0.0)
         if state[i] and state[j]:
             out["state_same"][k] = 1.0 if state[i] == state[j] else -1.0
         if country[i] and country[j] and country[i] != country[j]:

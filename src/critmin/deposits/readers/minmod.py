@@ -200,15 +200,16 @@ def _merge(g: _Group, vocab: MinModVocabulary, warnings: list[str]) -> SiteRecor
         for m in c.record.get("mineral_inventory") or []:
             if not isinstance(m, dict):
                 continue
-            sym, observed = vocab.commodity(m.get("commodity"))
-            if sym is None:
+            syms, observed = vocab.commodity(m.get("commodity"))
+            if not syms:
                 if observed and observed not in unmatched:
                     unmatched.append(observed)
                 continue
-            if sym not in seen_c:
-                seen_c.add(sym)
-                site.commodities.append(Commodity(symbol=sym, role="unknown", observed=observed))
-            inv = _inventory(m, sym, vocab, c, warnings)
+            for sym in syms:
+                if sym not in seen_c:
+                    seen_c.add(sym)
+                    site.commodities.append(Commodity(symbol=sym, role="unknown", observed=observed))
+            inv = _inventory(m, syms[0], vocab, c, warnings)
             if inv is not None and inv not in site.inventory:
                 site.inventory.append(inv)
         for d in c.record.get("deposit_type_candidate") or []:
@@ -417,18 +418,19 @@ class MinModVocabulary:
         hit = self._sources.get(source_id)
         return hit[0] if hit else None
 
-    def commodity(self, cand: object) -> tuple[str | None, str]:
-        """``(symbol, observed text)`` of a commodity CandidateEntity."""
+    def commodity(self, cand: object) -> tuple[list[str], str]:
+        """``(symbols, observed text)`` of a commodity CandidateEntity ("Zirconium and Hafnium" gives two)."""
         if not isinstance(cand, dict):
-            return None, ""
+            return [], ""
         observed = str(cand.get("observed_name") or "").strip()
         q = self.qid(cand.get("normalized_uri"))
         sym = self._term.get(q) if q and self._kind.get(q) == "commodity" else None
-        if not sym and observed and self._vocab is not None:
-            sym = self._vocab.normalise_commodity(observed)
-        if not sym and observed:
-            sym = _fallback_commodity(observed)
-        return (sym or None), observed or (self._label.get(q, "") if q else "")
+        syms = [sym] if sym else []
+        if not syms and observed and self._vocab is not None:
+            syms = [x for _, x in self._vocab.normalise_commodities(observed) if x]
+        if not syms and observed:
+            syms = [x for x in [_fallback_commodity(observed)] if x]
+        return list(dict.fromkeys(syms)), observed or (self._label.get(q, "") if q else "")
 
     def deposit_type(self, cand: dict[str, Any]) -> DepositTypeCandidate | None:
         observed = str(cand.get("observed_name") or "").strip()
@@ -440,11 +442,19 @@ class MinModVocabulary:
         cs = re.match(r"^\s*(\d{1,2}[a-z]?(?:\.\d)?)\b", observed)
         if q and self._kind.get(q) == "deposit_type":
             env, _, grp = self._detail[q].partition(" > ")
+            info = self._vocab.deposit_type(self._term[q]) if self._vocab is not None else None
             return DepositTypeCandidate(name=self._term[q], environment=env or None, group=grp or None,
+                                        cox_singer_code=info.cox_singer_code if info is not None else None,
                                         confidence=float(conf) if conf is not None else None, source=src,
                                         observed=observed)
         if not observed:
             return None
+        info = self._vocab.deposit_type(observed) if self._vocab is not None else None
+        if info is not None:
+            return DepositTypeCandidate(name=info.type, environment=info.environment, group=info.group,
+                                        cox_singer_code=info.cox_singer_code,
+                                        confidence=float(conf) if conf is not None else None, source=src,
+                                        observed=observed)
         return DepositTypeCandidate(name=observed, cox_singer_code=cs.group(1) if cs else None,
                                     confidence=float(conf) if conf is not None else None, source=src,
                                     observed=observed)
@@ -480,11 +490,12 @@ class MinModVocabulary:
         return None
 
     def status(self, text: str) -> str | None:
-        if self._vocab is not None and hasattr(self._vocab, "normalise_status"):
+        if self._vocab is not None:
             try:
-                return self._vocab.normalise_status(text)
-            except Exception:
+                st = self._vocab.normalise_status(text)
+            except InputError:
                 return None
+            return None if st == "unknown" else str(st)
         return None
 
 

@@ -1,0 +1,160 @@
+"""Helpers shared by the readers: text decoding, null markers, cached vocabulary look-ups,
+dataset provenance and grade/contained strings such as ``"REO:3.5%;Nb2O5:0.3%"``."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from critmin.deposits import vocab
+from critmin.deposits.schema import Commodity, DatasetInfo, DepositTypeCandidate
+from critmin.errors import InputError, UnitError
+from critmin.provenance import sha256_file, sha256_files
+from critmin.units import grade_to_pct, grade_unit, to_tonnes
+
+NULLS = frozenset({"", "<null>", "null", "nan", "none", "n/a", "na"})
+
+
+def is_null(v: object) -> bool:
+    """True for None, NaN and the usual null markers (``<Null>``, empty, "NA" …)."""
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return v != v
+    return str(v).strip().lower() in NULLS
+
+
+def text_or_none(v: object) -> str | None:
+    """Trimmed text, or None for null markers."""
+    return None if is_null(v) else str(v).strip()
+
+
+def decode(path: Path) -> str:
+    """Decode a text file as UTF-8 (with or without BOM), falling back to cp1252 (USMIN, Excel)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """Read a CSV file as strings (no NaN: blanks are ``""``), any of UTF-8/cp1252."""
+    try:
+        return pd.read_csv(io.StringIO(decode(path)), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot parse as CSV: {exc}; check the delimiter and quoting", file=path) from exc
+
+
+def require_columns(df: pd.DataFrame, required: Iterable[str], *, file: Path, layout: str) -> None:
+    """Raise :class:`InputError` listing every required column missing from ``df``."""
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"missing required column(s) {', '.join(missing)} for the {layout} layout; columns found: "
+            f"{', '.join(map(str, df.columns))}",
+            file=file,
+        )
+
+
+def dataset_info(source: str, fmt: str, paths: Sequence[Path], title: str | None = None) -> DatasetInfo:
+    """Provenance of a dataset: its files and the SHA-256 of their content."""
+    digest = sha256_file(paths[0]) if len(paths) == 1 else sha256_files(paths)
+    return DatasetInfo(source=source, format=fmt, files=tuple(str(p) for p in paths),
+                       content_sha256=digest, title=title)
+
+
+@lru_cache(maxsize=65536)
+def commodities_of(cell: str, role: str) -> tuple[Commodity, ...]:
+    """Commodities of a multi-valued cell with one role; unknown items keep their text as symbol."""
+    out: list[Commodity] = []
+    for observed, sym in vocab.normalise_commodities(cell):
+        out.append(Commodity(symbol=sym or observed, role=role, observed=observed))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def status_of(cell: str) -> str:
+    """Cached :func:`critmin.deposits.vocab.normalise_status`."""
+    return vocab.normalise_status(cell)
+
+
+@lru_cache(maxsize=65536)
+def deposit_type_of(cell: str, source: str | None = None) -> DepositTypeCandidate | None:
+    """A deposit-type candidate for a cell; unknown text is kept with no group/environment."""
+    text = text_or_none(cell)
+    if text is None:
+        return None
+    info = vocab.deposit_type(text)
+    if info is None:
+        return DepositTypeCandidate(name=text, source=source, observed=text)
+    return DepositTypeCandidate(
+        name=info.type, environment=info.environment, group=info.group,
+        cox_singer_code=info.cox_singer_code, confidence=1.0, source=source, observed=text,
+    )
+
+
+def split_names(cell: object, seps: str = ";|") -> list[str]:
+    """Split an alias cell on any of ``seps``; blanks and duplicates are dropped."""
+    text = text_or_none(cell)
+    if text is None:
+        return []
+    parts = re.split("[" + re.escape(seps) + "]", text)
+    seen: dict[str, None] = {}
+    for p in parts:
+        p = p.strip()
+        if p and not is_null(p):
+            seen.setdefault(p, None)
+    return list(seen)
+
+
+_MEASURE = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+def parse_measure(text: str) -> tuple[float, str]:
+    """Split ``"3.5%"``, ``"1.2 Mt"``, ``"250 g/t"`` into (value, unit)."""
+    m = _MEASURE.match(text)
+    if not m:
+        raise ValueError(f"not a number with a unit: {text!r}")
+    return float(m.group(1).replace(",", "")), m.group(2)
+
+
+def parse_keyed_measures(cell: str) -> list[tuple[str, float, str]]:
+    """Parse ``"REO:3.5%;Nb2O5:0.3%"`` into ``[("REO", 3.5, "%"), ("Nb2O5", 0.3, "%")]``."""
+    out = []
+    for part in cell.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if ":" not in part:
+            raise ValueError(f"expected FORM:VALUE UNIT (e.g. 'Li2O:1.4%'), got {part!r}")
+        form, rest = part.split(":", 1)
+        value, unit = parse_measure(rest)
+        out.append((form.strip(), value, unit.strip()))
+    return out
+
+
+def grade_fields(value: float, unit: str) -> dict[str, float | str | None]:
+    """InventoryRecord grade fields for a value/unit (mass fraction → %, brine → mg/L)."""
+    key, kind = grade_unit(unit)
+    if kind == "concentration":
+        factor = 1000.0 if key == "g/l" else 1.0
+        return {"grade_mg_per_l": value * factor, "grade_value": value, "grade_unit": unit}
+    return {"grade_pct": grade_to_pct(value, unit), "grade_value": value, "grade_unit": unit}
+
+
+def tonnes(value: float, unit: str) -> float:
+    """:func:`critmin.units.to_tonnes` that raises :class:`UnitError` for unknown units."""
+    return to_tonnes(value, unit)
+
+
+__all__ = [
+    "NULLS", "UnitError", "commodities_of", "dataset_info", "decode", "deposit_type_of",
+    "grade_fields", "is_null", "parse_keyed_measures", "parse_measure", "read_csv_text",
+    "require_columns", "split_names", "status_of", "text_or_none", "tonnes",
+]
