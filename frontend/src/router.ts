@@ -19,6 +19,7 @@ export function startRouter(pages: Page[], nav: HTMLElement, main: HTMLElement, 
   let current: Page | null = null;
   let cleanup: (() => void) | void = undefined;
   let generation = 0;
+  let ownHash = ""; // the last hash written by a page through setParams (no re-render for it)
 
   async function route(): Promise<void> {
     const { path, params } = parseHash();
@@ -27,7 +28,7 @@ export function startRouter(pages: Page[], nav: HTMLElement, main: HTMLElement, 
       window.location.replace(`#${pages[0].path}`);
       return;
     }
-    if (page === current) return; // only the query changed (the page itself keeps it in sync)
+    if (page === current && window.location.hash === ownHash) return; // the page itself wrote this query
     if (cleanup) cleanup();
     cleanup = undefined;
     current = page;
@@ -40,7 +41,8 @@ export function startRouter(pages: Page[], nav: HTMLElement, main: HTMLElement, 
       params,
       setParams(next: URLSearchParams) {
         const query = next.toString();
-        history.replaceState(null, "", `#${page.path}${query ? `?${query}` : ""}`);
+        ownHash = `#${page.path}${query ? `?${query}` : ""}`;
+        history.replaceState(null, "", ownHash);
       },
     };
     try {

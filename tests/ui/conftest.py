@@ -8,6 +8,9 @@ either fails the test.
 Needs: ``chromium`` on PATH (Debian package), the ``playwright`` Python package, and the built
 frontend (``cd frontend && npm ci && npm run build``). Without them the tests are skipped with the
 reason; CI turns such skips into failures.
+
+``CRITMIN_UI_TEST_URL=http://127.0.0.1:8765`` runs the tests against an already running service
+instead (it must hold the demo deposits).
 """
 
 from __future__ import annotations
@@ -89,6 +92,9 @@ def built_frontend() -> Path:
 @pytest.fixture(scope="session")
 def live_server(built_frontend: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of ``critmin serve`` on a free port, with the demo deposits in a temporary SQLite database."""
+    if os.environ.get("CRITMIN_UI_TEST_URL"):
+        yield os.environ["CRITMIN_UI_TEST_URL"].rstrip("/")
+        return
     workdir = tmp_path_factory.mktemp("ui-service")
     env = {
         **os.environ,

@@ -19,6 +19,13 @@ declare global {
 const LAND_URL = `${import.meta.env.BASE_URL}basemap/land.geojson`;
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
+/** "A,B,C,…" shortened to its first `n` items. */
+export function shortList(csv: string | null | undefined, n = 8): string {
+  const items = (csv ?? "").split(",").filter(Boolean);
+  if (!items.length) return "—";
+  return items.length > n ? `${items.slice(0, n).join(", ")} +${items.length - n}` : items.join(", ");
+}
+
 export const DEPOSIT_LAYERS = ["deposit-clusters", "deposit-points"] as const;
 
 export interface DepositMapOptions {
@@ -137,7 +144,7 @@ export class DepositMap {
       this.hoverPopup
         .setLngLat(coords)
         .setDOMContent(
-          h("div", {}, h("strong", {}, p.name || p.id), h("div", { class: "muted" }, `${statusLabel(p.status)} · ${p.commodities || "—"}`)),
+          h("div", {}, h("strong", {}, p.name || p.id), h("div", { class: "muted" }, `${statusLabel(p.status)} · ${shortList(p.commodities)}`)),
         )
         .addTo(map);
     });
@@ -181,13 +188,17 @@ export class DepositMap {
     }
   }
 
-  /** Replace the deposit points; `window.__mapIdle` becomes true when the map has rendered them. */
-  async setSites(data: SitesCollection): Promise<void> {
+  /**
+   * Replace the deposit points (and optionally fit the view to them); `window.__mapIdle` becomes true
+   * when the map has rendered them.
+   */
+  async setSites(data: SitesCollection, fit = false): Promise<void> {
     await this.loaded;
     window.__mapIdle = false;
     for (const marker of this.clusterMarkers.values()) marker.remove();
     this.clusterMarkers.clear();
     this.map.getSource<GeoJSONSource>("deposits")!.setData(data);
+    if (fit) this.fitToSites(data);
     this.map.once("idle", () => {
       window.__mapIdle = true;
     });
@@ -202,8 +213,21 @@ export class DepositMap {
     this.map.getSource<GeoJSONSource>("selected")!.setData(data);
   }
 
-  flyTo(lon: number, lat: number): void {
-    this.map.flyTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 7) });
+  /** Centre on a site, keeping it clear of the detail panel that covers the right of the map. */
+  flyTo(lon: number, lat: number, rightInsetPx = 0): void {
+    const width = this.map.getContainer().clientWidth;
+    const right = Math.min(rightInsetPx, Math.max(0, width - 200));
+    this.map.flyTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 7), padding: { top: 0, bottom: 0, left: 0, right } });
+  }
+
+  /** Pan (without zooming) if the site is hidden under the detail panel on the right of the map. */
+  ensureVisible(lon: number, lat: number, rightInsetPx: number): void {
+    const width = this.map.getContainer().clientWidth;
+    const { x } = this.map.project([lon, lat]);
+    if (rightInsetPx > 0 && x > width - rightInsetPx - 20) {
+      const right = Math.min(rightInsetPx, Math.max(0, width - 200));
+      this.map.easeTo({ center: [lon, lat], padding: { top: 0, bottom: 0, left: 0, right }, duration: 300 });
+    }
   }
 
   fitToSites(data: SitesCollection): void {
@@ -213,7 +237,8 @@ export class DepositMap {
       const [x, y] = f.geometry.coordinates;
       minx = Math.min(minx, x); miny = Math.min(miny, y); maxx = Math.max(maxx, x); maxy = Math.max(maxy, y);
     }
-    this.map.fitBounds([[minx, miny], [maxx, maxy]], { padding: 60, maxZoom: 8, duration: 0 });
+    const padding = { top: 70, bottom: 40, left: 40, right: 40 }; // room for the legend
+    this.map.fitBounds([[minx, miny], [maxx, maxy]], { padding, maxZoom: 8, duration: 0 });
   }
 
   /** Current view as minx, miny, maxx, maxy (clamped to valid longitude/latitude). */

@@ -3,6 +3,17 @@ import { api, type DatasetInfo } from "../api";
 import { h } from "../dom";
 import type { Page } from "./types";
 
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** Imported files by name; a long list is folded. */
+function filesList(files: string[] | null): Node | null {
+  if (!files?.length) return null;
+  if (files.length <= 3) return h("span", { title: files.join("\n") }, files.map(baseName).join(", "));
+  return h("details", {}, h("summary", {}, `${files.length} files`), h("div", { class: "small" }, files.map(baseName).join(", ")));
+}
+
 function datasetCard(d: DatasetInfo): HTMLElement {
   const doi = d.doi ? String(d.doi).replace(/^https?:\/\/(dx\.)?doi\.org\//, "") : null;
   const row = (label: string, value: Node | string | null | undefined) =>
@@ -22,7 +33,7 @@ function datasetCard(d: DatasetInfo): HTMLElement {
       row("DOI", doi ? h("a", { href: `https://doi.org/${doi}`, rel: "noopener" }, doi) : null),
       row("URL", d.url ? h("a", { href: d.url, rel: "noopener" }, d.url) : null),
       row("Format", d.format),
-      row("Files", d.files?.length ? d.files.join(", ") : null),
+      row("Files", filesList(d.files)),
       row("Visibility", d.visibility),
       row("Imported", d.imported_at),
       row("SHA-256", d.content_sha256 ? h("code", { title: d.content_sha256 }, `${d.content_sha256.slice(0, 16)}…`) : null),

@@ -3,7 +3,7 @@ import { ApiError, api, type SiteProperties, type SitesCollection } from "../api
 import { detailPanel } from "../deposits/detailPanel";
 import { filterPanel, filtersFromParams, filtersToParams, filtersToQuery, statusLegend, type FilterState } from "../deposits/filterPanel";
 import { h } from "../dom";
-import { DepositMap } from "../map/depositMap";
+import { DepositMap, shortList } from "../map/depositMap";
 import { statusColor } from "../map/status";
 import type { Page, PageContext } from "./types";
 
@@ -34,7 +34,7 @@ function resultList(data: SitesCollection, onSelect: (id: string) => void): HTML
         { tabindex: 0, "data-site-id": p.id, role: "button" },
         h("i", { class: "dot", style: `background:${statusColor(p.status)}` }),
         h("span", { class: "result-name" }, p.name || p.id),
-        h("span", { class: "result-meta" }, [p.commodities, p.country].filter(Boolean).join(" · ")),
+        h("span", { class: "result-meta", title: p.commodities ?? "" }, [p.country, shortList(p.commodities, 6)].filter(Boolean).join(" · ")),
       );
       item.addEventListener("click", () => onSelect(String(p.id)));
       item.addEventListener("keydown", (e) => {
@@ -88,8 +88,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
         resultList(data, (id) => void select(id, true)),
         total > shown ? h("p", { class: "muted small" }, `Showing the first ${shown} by name.`) : "",
       );
-      await depositMap.setSites(data);
-      if (firstLoad && !filters.inView && !selectedId && data.features.length && hasFilters()) depositMap.fitToSites(data);
+      await depositMap.setSites(data, firstLoad && !filters.inView && !selectedId);
       firstLoad = false;
     } catch (error) {
       if ((error as Error).name === "AbortError") return;
@@ -98,7 +97,8 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
     }
   }
 
-  const hasFilters = () => Boolean(filters.commodity.length || filters.status || filters.country || filters.deposit_type || filters.q);
+  /** Width of the map covered by the detail panel (it floats over the map's right side). */
+  const detailInset = () => (detail.hidden ? 0 : detail.offsetWidth + 62);
 
   let detailSeq = 0;
   async function select(id: string | null, fly = false): Promise<void> {
@@ -117,14 +117,15 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
       const site = await api.site(id, abort.signal);
       if (seq !== detailSeq) return;
       void depositMap.setSelected(site);
-      if (fly) depositMap.flyTo(site.lon, site.lat);
       detail.replaceChildren(
         detailPanel(site, {
           onClose: () => void select(null),
           onSelect: (other) => void select(other, true),
-          onZoom: (s) => depositMap.flyTo(s.lon, s.lat),
+          onZoom: (s) => depositMap.flyTo(s.lon, s.lat, detailInset()),
         }),
       );
+      if (fly) depositMap.flyTo(site.lon, site.lat, detailInset());
+      else depositMap.ensureVisible(site.lon, site.lat, detailInset());
     } catch (error) {
       if ((error as Error).name === "AbortError") return;
       detail.replaceChildren(h("div", { class: "detail error-box" }, `Could not load site ${id}: ${String(error)}`));

@@ -194,49 +194,69 @@ def normalise_commodity(text: str | None) -> str | None:
     return None
 
 
-_SPLIT = re.compile(r"\s*(?:[,;/|]|\band\b|&)\s*")
-
-
-def split_commodities(text: str | None) -> list[str]:
+def split_commodities(text: str | None, *, separators: str = ",;/|&") -> list[str]:
     """Split a multi-valued commodity cell into its items (observed text, whitespace trimmed).
 
-    Separators are ``,`` ``;`` ``/`` ``|`` ``&`` and the word "and"; text inside parentheses is not
-    split ("REE (La, Ce)" stays one item).
+    Separators default to ``,`` ``;`` ``/`` ``|`` ``&``, and the word "and" also splits; text inside
+    parentheses is not split ("REE (La, Ce)" stays one item). Pass ``separators=",;"`` for MRDS
+    cells, where "/" and "and" occur inside names ("Stone, Crushed/Broken", "Sand and Gravel").
 
     Examples
     --------
     >>> split_commodities("Uranium, Vanadium"), split_commodities("lithium; bromine")
     (['Uranium', 'Vanadium'], ['lithium', 'bromine'])
     """
+    return [p for p, _ in _split_with_separators(text, separators)]
+
+
+def _split_with_separators(text: str | None, separators: str) -> list[tuple[str, str]]:
+    """Items with the separator that preceded each ('' for the first)."""
     if text is None:
         return []
     s = str(text).strip()
     if not s or s.casefold() in {"<null>", "nan", "none", "null"}:
         return []
-    out: list[str] = []
-    depth = 0
-    start = 0
-    pieces: list[str] = []
+    pieces: list[tuple[str, str]] = []
+    depth, start, sep = 0, 0, ""
     for i, ch in enumerate(s):
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif ch in ",;/|&" and depth == 0:
-            pieces.append(s[start:i])
-            start = i + 1
-    pieces.append(s[start:])
-    for p in pieces:
-        for q in re.split(r"\s+and\s+", p) if "(" not in p else [p]:
+        elif ch in separators and depth == 0:
+            pieces.append((s[start:i], sep))
+            start, sep = i + 1, ch
+    pieces.append((s[start:], sep))
+    split_and = "&" in separators
+    out: list[tuple[str, str]] = []
+    for piece, sep in pieces:
+        parts = re.split(r"\s+and\s+", piece) if split_and and "(" not in piece else [piece]
+        for j, q in enumerate(parts):
             q = q.strip()
             if q:
-                out.append(q)
+                out.append((q, sep if j == 0 else "and"))
     return out
 
 
-def normalise_commodities(text: str | None) -> list[tuple[str, str | None]]:
-    """Split a cell and normalise each item: ``[(observed, symbol or None), …]`` in order."""
-    return [(item, normalise_commodity(item)) for item in split_commodities(text)]
+def normalise_commodities(
+    text: str | None, *, separators: str = ",;/|&", merge_qualifiers: bool = False
+) -> list[tuple[str, str | None]]:
+    """Split a cell and normalise each item: ``[(observed, symbol or None), …]`` in order.
+
+    With ``merge_qualifiers=True`` an unrecognised item that follows a recognised one after a comma
+    is a qualifier of it (MRDS "Stone, Crushed/Broken" → one item ``("Stone, Crushed/Broken",
+    "Dimension stone")``).
+    """
+    out: list[tuple[str, str | None]] = []
+    for item, sep in _split_with_separators(text, separators):
+        sym = normalise_commodity(item)
+        if merge_qualifiers and sym is None and sep == "," and out and out[-1][1] is not None:
+            prev, prev_sym = out[-1]
+            joined = normalise_commodity(f"{prev} > {item}")
+            out[-1] = (f"{prev}, {item}", joined or prev_sym)
+            continue
+        out.append((item, sym))
+    return out
 
 
 def commodity_info(symbol: str) -> CommodityInfo | None:

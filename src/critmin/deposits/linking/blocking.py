@@ -130,7 +130,7 @@ def _sparse_blocks(df: pd.DataFrame, max_block: int, found: dict[tuple[int, int]
     site_keys: list[set[str]] = []
     by_key: dict[str, set[int]] = defaultdict(set)
     for i, dts in enumerate(df["deposit_types"]):
-        names, groups = deposit_type_keys(dts)
+        names, _ = deposit_type_keys(dts)
         keys = {"c:" + c for c in coms[i]} | {"d:" + d for d in names}
         site_keys.append(keys)
         for k in keys:

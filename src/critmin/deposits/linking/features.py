@@ -32,7 +32,8 @@ GENERIC_WORDS: frozenset[str] = frozenset(
     """mine mines mining deposit deposits prospect prospects claim claims property properties project projects
     operation operations area areas district districts occurrence occurrences unnamed unknown unidentified
     unnamedmine group co company inc ltd corp corporation the of and de la el le pit pits quarry quarries
-    shaft adit workings working lode lodes vein veins zone zones mill plant site sites no nr""".split()
+    shaft adit workings working lode lodes vein veins zone zones mill plant site sites no nr
+    location locality showing reported""".split()
 )
 FEATURES: tuple[str, ...] = (
     "name_sim", "has_names", "loc_score", "has_locs", "com_jaccard", "has_coms", "dtype_sim", "has_dtypes",
@@ -169,7 +170,9 @@ def pair_features(df: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         i, j = a[k], b[k]
         if names[i] and names[j]:
             out["has_names"][k] = 1.0
-            out["name_sim"][k] = max(fuzz.token_set_ratio(x, y) for x in names[i] for y in names[j]) / 100.0
+            out["name_sim"][k] = max(
+                (fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 2 for x in names[i] for y in names[j]
+            ) / 100.0
         if coms[i] and coms[j]:
             out["has_coms"][k] = 1.0
             out["com_jaccard"][k] = len(coms[i] & coms[j]) / len(coms[i] | coms[j])
@@ -183,6 +186,8 @@ def pair_features(df: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         out["same_source"][k] = 1.0 if src[i] == src[j] else 0.0
     res = pd.DataFrame(out, index=pairs.index)
     res["dist_km"] = np.where(has_loc, dist, math.nan)
+    res["scale_km"] = scale
+    res["evidence"] = minimum_evidence(res).astype(float)
     return res
 
 
@@ -190,3 +195,43 @@ def _set_list(v: object) -> list[object]:
     if isinstance(v, (list, tuple, np.ndarray)):
         return list(v)
     return []
+
+
+def minimum_evidence(features: pd.DataFrame) -> pd.Series:
+    """True where at least one field gives positive evidence that the two records are one site.
+
+    Positive evidence is a similar name (``name_sim >= 0.5``), a nearby location
+    (``loc_score >= 0.05``: within about three times the combined location uncertainty), a
+    commodity overlap of at least a third (``com_jaccard >= 1/3``) or the same deposit type.
+    Pairs without any are never linked, whatever the model says: records that lack names and
+    coordinates (SRI extractions of MRDS) would otherwise link to every site of the same
+    commodity. Negative evidence vetoes a link: two names that differ (``name_sim < 0.5``) need
+    a close location (``loc_score >= 0.5``), and two distant locations (``loc_score < 0.05``)
+    need nearly the same name (``name_sim >= 0.8``); locations more than 100 km beyond their
+    combined uncertainty, different states or countries (unless the points are close), and names
+    compared without any coordinates that are not nearly the same also veto. These rules are fixed a priori
+    (Fellegi & Sunter 1969: a pair without agreement on any field has no evidence of being a
+    match), not learned from the labels.
+    """
+    support = (
+        (features["has_names"].gt(0) & features["name_sim"].ge(0.5))
+        | (features["has_locs"].gt(0) & features["loc_score"].ge(0.05))
+        | (features["has_coms"].gt(0) & features["com_jaccard"].ge(1 / 3 - 1e-9))
+        | (features["has_dtypes"].gt(0) & features["dtype_sim"].ge(1.0))
+    )
+    # negative evidence: different names need a close location, distant locations need the same name
+    has_names, has_locs = features["has_names"].gt(0), features["has_locs"].gt(0)
+    close = has_locs & features["loc_score"].ge(0.5)
+    names_differ = has_names & features["name_sim"].lt(0.5)
+    far = has_locs & features["loc_score"].lt(0.05)
+    very_far = has_locs & features["dist_km"].gt(100.0 + features["scale_km"])
+    conflict = (
+        (names_differ & ~close)
+        | (far & ~(has_names & features["name_sim"].ge(0.8)))
+        | very_far
+        | (features["state_same"].lt(0) & ~close)
+        | (features["country_diff"].gt(0) & ~close)
+        | (has_names & ~has_locs & features["name_sim"].lt(0.8))
+    )
+    return support & ~conflict
+

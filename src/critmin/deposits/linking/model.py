@@ -3,8 +3,8 @@
 The default model's coefficients are bundled here (:data:`DEFAULT_COEFFICIENTS`). They were
 fitted by :func:`critmin.deposits.linking.evaluate.train_default_model` on the expert same-as
 labels of MinMod (DARPA CriticalMAAS, ``ta2-minmod-data`` ``data/same-as``, MIT; 92 labelled
-pairs with both sites present, 81 same / 11 different), with ``C = 1.0``, class weights
-balanced and the liblinear solver (deterministic). The default threshold was chosen by grouped
+pairs with both sites present, 81 same / 11 different), with ``C = 1.0``, unweighted classes
+and the liblinear solver (deterministic). The default threshold was chosen by grouped
 5-fold cross-validation (folds = connected components of the labelled pairs, seed 0), not on
 the evaluation pairs: see ``docs/linking.md``.
 
@@ -26,13 +26,13 @@ from critmin.deposits.linking.features import FEATURES
 
 #: coefficients of the bundled model (log-odds per unit of each feature) and its intercept
 DEFAULT_COEFFICIENTS: dict[str, float] = {
-    "name_sim": 0.0, "has_names": 0.0, "loc_score": 0.0, "has_locs": 0.0, "com_jaccard": 0.0,
-    "has_coms": 0.0, "dtype_sim": 0.0, "has_dtypes": 0.0, "state_same": 0.0, "country_diff": 0.0,
-    "same_source": 0.0,
+    "name_sim": 0.741283, "has_names": 0.771007, "loc_score": 0.341912, "has_locs": 0.529828,
+    "com_jaccard": 0.994867, "has_coms": 0.704186, "dtype_sim": 0.731248, "has_dtypes": -0.995711,
+    "state_same": 0.482427, "country_diff": 0.0, "same_source": -0.416451,
 }
-DEFAULT_INTERCEPT: float = 0.0
+DEFAULT_INTERCEPT: float = 0.743592
 #: probability threshold chosen by grouped cross-validation (see module docstring)
-DEFAULT_THRESHOLD: float = 0.5
+DEFAULT_THRESHOLD: float = 0.30
 
 
 @dataclass
@@ -70,7 +70,7 @@ class LinkModel:
     ) -> LinkModel:
         """Fit the coefficients to labelled pairs (``labels`` 1 = same, 0 = different).
 
-        Class weights are balanced; the liblinear solver makes the fit deterministic.
+        The liblinear solver makes the fit deterministic.
         """
         from sklearn.linear_model import LogisticRegression
 
@@ -86,7 +86,10 @@ class LinkModel:
         x = _matrix(features)
         w = np.array([self.coefficients.get(f, 0.0) for f in FEATURES])
         z = self.intercept + x @ w
-        return 1.0 / (1.0 + np.exp(-z))
+        p = 1.0 / (1.0 + np.exp(-z))
+        if "evidence" in features.columns:  # the a-priori minimum-evidence rule (features.minimum_evidence)
+            p = np.where(features["evidence"].to_numpy(float) > 0, p, 0.0)
+        return p
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe form (coefficients, intercept, threshold)."""

@@ -89,10 +89,10 @@ def parse_coordinate_column(
         On the first cell that is neither blank nor a coordinate.
     """
     if pd.api.types.is_numeric_dtype(values):
-        return values.to_numpy(dtype="float64", na_value=np.nan)
+        return values.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     null = _is_null(values).to_numpy()
     text = values.astype(str).str.strip()
-    out = pd.to_numeric(text.where(~null, None), errors="coerce").to_numpy(dtype="float64")
+    out = pd.to_numeric(text.where(~null, None), errors="coerce").to_numpy(dtype="float64", copy=True)
     bad = np.flatnonzero(np.isnan(out) & ~null)
     if bad.size and fmt == "decimal":
         i = int(bad[0])
