@@ -115,7 +115,8 @@ def test_every_usmin_history_status_is_recognised() -> None:
     [
         ("Inferred", "inferred"), ("Indicated", "indicated"), ("Measured", "measured"),
         ("Proven", "proven"), ("Proved", "proven"), ("Probable", "probable"),
-        ("Indicated plus Inferred", "inferred"), ("Measured, Indicated, Inferred", "inferred"),
+        ("Indicated plus Inferred", "indicated+inferred"),
+        ("Measured, Indicated, Inferred", "measured+indicated+inferred"), ("Measured + Inferred", "inferred"),
         ("Proven plus Probable", "proven+probable"), ("Measured + Indicated", "measured+indicated"),
         ("Unclassified", "unclassified"), ("CumulativeExtracted", "cumulative_extracted"),
         ("OriginalResource", "original_resource"), ("Extracted", "extracted"), ("historical", "historic"),
@@ -132,7 +133,8 @@ def test_every_usmin_resource_class_is_a_category() -> None:
         classes = [r["Rsrc_Class"] for r in csv.DictReader(fh)]
     assert len(classes) == 73
     cats = [vocab.normalise_category(c) for c in classes]
-    assert cats.count("inferred") == 23 + 10 + 2 + 4  # Inferred, Indicated plus Inferred, M-I-I, Possible
+    assert cats.count("inferred") == 23 + 4  # Inferred, Possible
+    assert cats.count("indicated+inferred") == 10 and cats.count("measured+indicated+inferred") == 2
     assert cats.count("proven+probable") == 2
 
 

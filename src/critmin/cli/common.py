@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from critmin.errors import CritminError
 
 err_console = Console(stderr=True)
-console = Console()
+console = Console(soft_wrap=True)  # no hard wraps inside paths and ids when piped
 
 P = ParamSpec("P")
 R = TypeVar("R")

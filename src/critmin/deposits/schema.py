@@ -21,7 +21,7 @@ CommodityRole = Literal["main", "byproduct", "unknown"]
 DevelopmentStatus = Literal["occurrence", "prospect", "deposit", "producer", "past_producer", "plant", "unknown"]
 ResourceCategory = Literal[
     "measured", "indicated", "inferred", "proven", "probable",
-    "measured+indicated", "proven+probable", "original_resource", "extracted", "cumulative_extracted",
+    "measured+indicated", "indicated+inferred", "measured+indicated+inferred", "proven+probable", "original_resource", "extracted", "cumulative_extracted",
     "historic", "unclassified",
 ]
 ClassificationMethod = Literal["JORC", "CIM", "SAMREC", "PERC", "S-K 1300", "IMIC", "UNFC", "historic", "USGS", "unknown"]

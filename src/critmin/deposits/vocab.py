@@ -367,8 +367,9 @@ def normalise_category(text: str | None) -> ResourceCategory:
     """Map a resource/reserve category text to a :data:`~critmin.deposits.schema.ResourceCategory`.
 
     CRIRSCO categories (Measured, Indicated, Inferred, Proven/Proved, Probable), combinations
-    ("Measured + Indicated" → ``measured+indicated``; any combination that includes Inferred →
-    ``inferred``, the lowest confidence), MinMod categories (OriginalResource, Extracted,
+    ("Measured + Indicated" → ``measured+indicated``, "Indicated and Inferred" →
+    ``indicated+inferred``, all three → ``measured+indicated+inferred``; other combinations that include
+    Inferred → ``inferred``, the lowest confidence), MinMod categories (OriginalResource, Extracted,
     CumulativeExtracted), historic terms and UNFC codes (via :func:`unfc_to_crirsco`).
     Unrecognised or empty text gives ``"unclassified"``.
     """
@@ -386,6 +387,10 @@ def normalise_category(text: str | None) -> ResourceCategory:
     words = {_CAT_WORDS[w] for w in re.findall(r"[a-z]+", f) if w in _CAT_WORDS}
     if len(words) == 1:
         return cast(ResourceCategory, words.pop())
+    if words == {"indicated", "inferred"}:
+        return "indicated+inferred"
+    if words == {"measured", "indicated", "inferred"}:
+        return "measured+indicated+inferred"
     if "inferred" in words:
         return "inferred"
     if words == {"measured", "indicated"}:
