@@ -59,3 +59,5 @@ def live_server(seeded) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        if proc.stderr is not None:
+            proc.stderr.close()

@@ -70,7 +70,7 @@ def test_sort_and_paginate(db) -> None:
     _, desc = _names(db, sort="-name", limit=None)
     assert asc == sorted(asc) and desc == list(reversed(asc))
     pages = [_names(db, sort="name", limit=3, offset=o)[1] for o in (0, 3, 6)]
-    assert sum(pages, []) == asc
+    assert [n for page in pages for n in page] == asc
 
 
 def test_detail_has_provenance(db) -> None:

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from critmin.errors import CritminError
+from critmin.progress import Progress as ProgressCallback
+from critmin.progress import no_progress
 
 err_console = Console(stderr=True)
 console = Console(soft_wrap=True)  # no hard wraps inside paths and ids when piped
@@ -44,10 +46,10 @@ def print_json(obj: Any) -> None:
 
 
 @contextmanager
-def rich_progress(description: str, enabled: bool = True) -> Iterator[Callable[[int, int | None, str], None]]:
+def rich_progress(description: str, enabled: bool = True) -> Iterator[ProgressCallback]:
     """A progress callback rendered as a Rich bar on stderr (silent when disabled or not a TTY)."""
     if not enabled or not err_console.is_terminal:
-        yield lambda done, total, message="": None
+        yield no_progress
         return
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[msg]}"), console=err_console, transient=False) as bar:

@@ -21,10 +21,13 @@ CommodityRole = Literal["main", "byproduct", "unknown"]
 DevelopmentStatus = Literal["occurrence", "prospect", "deposit", "producer", "past_producer", "plant", "unknown"]
 ResourceCategory = Literal[
     "measured", "indicated", "inferred", "proven", "probable",
-    "measured+indicated", "indicated+inferred", "measured+indicated+inferred", "proven+probable", "original_resource", "extracted", "cumulative_extracted",
+    "measured+indicated", "indicated+inferred", "measured+indicated+inferred", "proven+probable",
+    "original_resource", "extracted", "cumulative_extracted",
     "historic", "unclassified",
 ]
-ClassificationMethod = Literal["JORC", "CIM", "SAMREC", "PERC", "S-K 1300", "IMIC", "UNFC", "historic", "USGS", "unknown"]
+ClassificationMethod = Literal[
+    "JORC", "CIM", "SAMREC", "PERC", "S-K 1300", "IMIC", "UNFC", "historic", "USGS", "unknown",
+]
 
 DEVELOPMENT_STATUSES: tuple[str, ...] = DevelopmentStatus.__args__  # type: ignore[attr-defined]
 RESOURCE_CATEGORIES: tuple[str, ...] = ResourceCategory.__args__  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import cast
 
 from critmin.deposits.schema import ClassificationMethod, DevelopmentStatus, ResourceCategory
-from critmin.reference import load_table
+from critmin.reference import table_rows
 
 __all__ = [
     "CommodityInfo",
@@ -86,7 +86,7 @@ def _commodity_tables() -> tuple[dict[str, CommodityInfo], dict[str, str], dict[
     info: dict[str, CommodityInfo] = {}
     exact: dict[str, str] = {}
     folded: dict[str, str] = {}
-    for r in load_table("commodities").itertuples(index=False):
+    for r in table_rows("commodities"):
         aliases = tuple(a for a in r.aliases.split("|") if a)
         info[r.symbol] = CommodityInfo(
             symbol=r.symbol,
@@ -106,7 +106,7 @@ def _commodity_tables() -> tuple[dict[str, CommodityInfo], dict[str, str], dict[
                 exact.setdefault(a, r.symbol)
             folded.setdefault(_fold(a), r.symbol)
     codes: dict[str, str] = {}
-    for r in load_table("mrds_commodity_codes").itertuples(index=False):
+    for r in table_rows("mrds_commodity_codes"):
         if r.symbol:
             codes[r.mrds_code.upper()] = r.symbol
             folded.setdefault(_fold(r.mrds_name), r.symbol)
@@ -280,7 +280,7 @@ def commodity_symbols() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _status_terms() -> dict[str, str]:
-    return {_fold(r.term): r.status for r in load_table("statuses").itertuples(index=False)}
+    return {_fold(r.term): r.status for r in table_rows("statuses")}
 
 
 _STATUS_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -322,12 +322,12 @@ def normalise_status(text: str | None) -> DevelopmentStatus:
 
 @lru_cache(maxsize=1)
 def _category_terms() -> dict[str, str]:
-    return {_fold(r.term): r.category for r in load_table("resource_categories").itertuples(index=False)}
+    return {_fold(r.term): r.category for r in table_rows("resource_categories")}
 
 
 @lru_cache(maxsize=1)
 def _unfc_codes() -> dict[str, str]:
-    return {r.unfc_code: r.category for r in load_table("unfc1997_codes").itertuples(index=False)}
+    return {r.unfc_code: r.category for r in table_rows("unfc1997_codes")}
 
 
 def unfc_to_crirsco(code: str | int | None) -> ResourceCategory | None:
@@ -408,7 +408,7 @@ def normalise_category(text: str | None) -> ResourceCategory:
 
 @lru_cache(maxsize=1)
 def _method_terms() -> dict[str, str]:
-    return {_fold(r.term): r.method for r in load_table("classification_methods").itertuples(index=False)}
+    return {_fold(r.term): r.method for r in table_rows("classification_methods")}
 
 
 def normalise_classification(text: str | None) -> ClassificationMethod:
@@ -457,7 +457,7 @@ def _type_tables() -> tuple[dict[str, DepositTypeInfo], dict[str, DepositTypeInf
     by_name: dict[str, DepositTypeInfo] = {}
     by_type: dict[str, DepositTypeInfo] = {}
     aliases: list[tuple[str, str]] = []
-    for r in load_table("deposit_types").itertuples(index=False):
+    for r in table_rows("deposit_types"):
         dt = DepositTypeInfo(r.type, r.group, r.environment, r.cox_singer_code or None)
         by_type[r.type] = dt
         by_name[_fold(r.type)] = dt
@@ -465,7 +465,7 @@ def _type_tables() -> tuple[dict[str, DepositTypeInfo], dict[str, DepositTypeInf
             by_name.setdefault(_fold(a), dt)
             aliases.append((_fold(a), r.type))
     by_code: dict[str, DepositTypeInfo] = {}
-    for r in load_table("cox_singer_models").itertuples(index=False):
+    for r in table_rows("cox_singer_models"):
         if r.cmmi_type:
             base = by_type[r.cmmi_type]
             dt = DepositTypeInfo(base.type, base.group, base.environment, r.cox_singer_code)

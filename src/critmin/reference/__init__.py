@@ -1,13 +1,14 @@
 """Reference tables shipped with critmin (vocabularies, classifications, cross-walks).
 
 Each table is a CSV file in this package, listed with its source, edition, units and licence in
-``SOURCES.toml``. Tables are read with :func:`load_table` (cached; returns a copy) and described
-by :func:`sources`.
+``SOURCES.toml``. Tables are read with :func:`load_table` (cached; returns a copy) or, as typed
+rows of strings, with :func:`table_rows`, and described by :func:`sources`.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -16,7 +17,7 @@ import pandas as pd
 
 from critmin.errors import InputError
 
-__all__ = ["load_table", "sources", "table_names"]
+__all__ = ["TableRow", "load_table", "sources", "table_names", "table_rows"]
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +43,8 @@ def _load(name: str) -> pd.DataFrame:
         raise InputError(
             f"unknown reference table {name!r}; expected one of {', '.join(table_names())}"
         )
-    with resources.files(__name__).joinpath(entry["file"]).open("r", encoding="utf-8", newline="") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+    with resources.files(__name__).joinpath(entry["file"]).open("rb") as fh:
+        return pd.read_csv(fh, encoding="utf-8", dtype=str, keep_default_na=False)
 
 
 def load_table(name: str) -> pd.DataFrame:
@@ -57,3 +58,41 @@ def load_table(name: str) -> pd.DataFrame:
         If ``name`` is not a listed table.
     """
     return _load(name).copy()
+
+
+class TableRow:
+    """One row of a reference table: every cell is a string (``""`` for a blank cell).
+
+    Cells are read as attributes (``row.symbol``) or by column name (``row["symbol"]``).
+    """
+
+    __slots__ = ("_cells",)
+
+    def __init__(self, cells: Mapping[str, str]) -> None:
+        self._cells = dict(cells)
+
+    def __getattr__(self, column: str) -> str:
+        try:
+            return self._cells[column]
+        except KeyError:
+            raise AttributeError(f"reference table row has no column {column!r}") from None
+
+    def __getitem__(self, column: str) -> str:
+        return self._cells[column]
+
+    def __repr__(self) -> str:
+        return f"TableRow({self._cells!r})"
+
+
+def table_rows(name: str) -> list[TableRow]:
+    """Rows of a reference table (see :func:`table_names`) as :class:`TableRow` objects of strings.
+
+    Raises
+    ------
+    InputError
+        If ``name`` is not a listed table.
+    """
+    frame = _load(name)
+    columns = [str(c) for c in frame.columns]
+    return [TableRow(dict(zip(columns, map(str, values), strict=True)))
+            for values in frame.itertuples(index=False, name=None)]

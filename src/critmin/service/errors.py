@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from critmin.errors import CritminError, InputError, NotFoundError, StoreError
@@ -15,7 +16,16 @@ def problem(status: int, title: str, detail: str) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register handlers: InputError → 400, NotFoundError → 404, StoreError → 503, other → 500."""
+    """Register handlers: InputError and invalid parameters → 400, NotFoundError → 404,
+    StoreError → 503, other CritminError → 500."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for e in exc.errors():
+            loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
+            parts.append(f"{loc}: {e.get('msg')} (given {e.get('input')!r})")
+        return problem(400, "Bad request", "; ".join(parts) or "invalid request")
 
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:

@@ -65,7 +65,7 @@ def sites_frame(db: Database, flt: SiteFilter = SiteFilter(), *, viewer: str | N
         "deposit_group", "deposit_environment", "cox_singer_code", "country", "state", "lon", "lat", "crs_original",
         "location_accuracy_m", "location_quality", "organisation", "visibility", "source_file", "source_row",
         "imported_at", "canonical_id"])
-    geom = gpd.points_from_xy(df["lon"], df["lat"]) if len(df) else []
+    geom = gpd.points_from_xy(df["lon"], df["lat"])  # an empty GeometryArray for no rows
     gdf = gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
     inv_df = pd.DataFrame(inv_rows)
     if len(inv_df):

@@ -100,14 +100,16 @@ def link_database(db: Database, *, threshold: float | None = None, output: str |
         s.execute(update(Site).values(canonical_id=None))
         multi = canon[canon.index != canon.to_numpy()]
         members = canon[canon.index.isin(set(multi.to_numpy())) | (canon.index != canon.to_numpy())]
-        updates = [{"id": int(k), "canonical_id": int(v)} for k, v in members.items()]
+        updates = [{"id": int(k), "canonical_id": int(v)}
+                   for k, v in zip(members.index.tolist(), members.tolist(), strict=True)]
         for i in range(0, len(updates), 5000):
             s.execute(update(Site), updates[i:i + 5000])
     progress(4, 4, "done")
     sizes = clusters.value_counts()
     return {
         "sites": len(df), "candidate_pairs": len(pairs), "linked_pairs": int(pairs["same"].sum()),
-        "clusters_with_several_records": int((sizes > 1).sum()), "largest_cluster": int(sizes.max()) if len(sizes) else 0,
+        "clusters_with_several_records": int((sizes > 1).sum()),
+        "largest_cluster": int(sizes.max()) if len(sizes) else 0,
         "threshold": res.threshold, "decisions_applied": len(decisions), "decisions_ignored": ignored,
         "method": METHOD, "output": str(output) if output is not None else None,
     }
@@ -157,7 +159,7 @@ def canonical_site(db: Database, site_id: int) -> dict[str, Any]:
         ids = [site_id] if cid is None else list(s.execute(select(Site.id).where(
             (Site.canonical_id == cid) | (Site.id == cid))).scalars())
     df = sites_table(db, ids)
-    row = canonical_sites(df, np.zeros(len(df), dtype=int)).iloc[0].to_dict()
+    row = {str(k): v for k, v in canonical_sites(df, np.zeros(len(df), dtype=int)).iloc[0].to_dict().items()}
     row["canonical_id"] = cid if cid is not None else site_id
     row["members"] = [{"site_id": int(k), "source": s_, "record_id": r}
                       for k, s_, r in zip(df["site_key"], df["source"], df["record_id"], strict=True)]

@@ -97,7 +97,6 @@ def _norm(s: str | None) -> str | None:
 def _site_row(rec: SiteRecord, dataset_id: int, now: datetime) -> dict[str, Any]:
     dts = rec.deposit_types
     top = max(dts, key=lambda d: (d.confidence if d.confidence is not None else 1.0)) if dts else None
-    has_xy = rec.lon is not None and rec.lat is not None
     names = [rec.name or "", *rec.aliases]
     return {
         "dataset_id": dataset_id,
@@ -108,7 +107,7 @@ def _site_row(rec: SiteRecord, dataset_id: int, now: datetime) -> dict[str, Any]
         "aliases": list(rec.aliases),
         "lon": rec.lon,
         "lat": rec.lat,
-        "geom": shapely.Point(rec.lon, rec.lat) if has_xy else None,
+        "geom": shapely.Point(rec.lon, rec.lat) if rec.lon is not None and rec.lat is not None else None,
         "footprint_wkt": rec.geometry_wkt if rec.geometry_wkt and not rec.geometry_wkt.startswith("POINT") else None,
         "crs": rec.crs,
         "location_accuracy_m": rec.location_accuracy_m,
@@ -145,10 +144,10 @@ def _check_records(result: ReadResult) -> None:
     for rec in result.sites:
         key = (rec.source, str(rec.record_id))
         if key in seen:
-            o = rec.origin
+            o, first = rec.origin, seen[key].origin
             raise InputError(
                 f"record id {rec.record_id!r} appears twice in source {rec.source!r} "
-                f"(first at row {seen[key].origin.row if seen[key].origin else '?'}); record ids must be unique "
+                f"(first at row {first.row if first else '?'}); record ids must be unique "
                 "within a dataset",
                 file=o.file if o else None, row=o.row if o else None, column="record_id",
             )
@@ -315,7 +314,8 @@ def query_sites(
     stmt = _apply_filter(_base(viewer), flt, dialect)
     total = None
     if count:
-        total = session.execute(select(func.count()).select_from(stmt.with_only_columns(Site.id).subquery())).scalar_one()
+        counted = select(func.count()).select_from(stmt.with_only_columns(Site.id).subquery())
+        total = session.execute(counted).scalar_one()
     key = sort.lstrip("-")
     if key not in _SORT:
         raise InputError(f"sort={sort!r}: expected one of name, -name, country, -country, status, -status, id, -id")
@@ -422,7 +422,8 @@ def facets(session: Session, *, viewer: str | None = ADMIN, flt: SiteFilter = Si
         return [{"value": v, "count": n} for v, n in session.execute(stmt).all()]
 
     return {
-        "commodities": count_by(SiteCommodity.symbol, lambda s: s.join(SiteCommodity, SiteCommodity.site_id == Site.id)),
+        "commodities": count_by(SiteCommodity.symbol,
+                                lambda s: s.join(SiteCommodity, SiteCommodity.site_id == Site.id)),
         "statuses": count_by(Site.status),
         "countries": count_by(Site.country),
         "deposit_types": count_by(Site.deposit_type),
@@ -444,8 +445,8 @@ def list_datasets(session: Session, *, viewer: str | None = ADMIN) -> list[dict[
 
 def delete_dataset(session: Session, source: str, organisation: str) -> int:
     """Delete a dataset and its sites; returns the number of sites removed."""
-    ds = session.execute(select(Dataset).join(Organisation).where(Dataset.source == source,
-                                                                  Organisation.code == organisation)).scalar_one_or_none()
+    ds = session.execute(select(Dataset).join(Organisation).where(
+        Dataset.source == source, Organisation.code == organisation)).scalar_one_or_none()
     if ds is None:
         raise NotFoundError(f"no dataset {source!r} of organisation {organisation!r}")
     n = session.execute(select(func.count()).where(Site.dataset_id == ds.id)).scalar_one()

@@ -93,7 +93,7 @@ def _spatial(df: pd.DataFrame, radius_m: float, max_acc: float, found: dict[tupl
     ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
     if len(ok) < 2:
         return
-    acc = pd.to_numeric(df.get("location_accuracy_m"), errors="coerce").to_numpy(float) if (
+    acc = pd.to_numeric(df["location_accuracy_m"], errors="coerce").to_numpy(float) if (
         "location_accuracy_m" in df) else np.zeros(len(df))
     acc = np.clip(np.nan_to_num(acc[ok], nan=0.0), 0.0, max_acc)
     pts = np.radians(np.column_stack([lat[ok], lon[ok]]))
@@ -136,7 +136,7 @@ def _sparse_blocks(df: pd.DataFrame, max_block: int, found: dict[tuple[int, int]
         for k in keys:
             by_key[k].add(i)
     states = df["state"].fillna("").astype(str).str.lower().to_numpy()
-    for i in sparse:
+    for i in sparse.tolist():
         for k in site_keys[i]:
             members = by_key.get(k, set())
             if states[i]:

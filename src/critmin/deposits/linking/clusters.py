@@ -23,6 +23,7 @@ Bansal, N., Blum, A., and Chawla, S. (2004). Correlation clustering. Machine Lea
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,7 @@ def canonical_sites(df: pd.DataFrame, clusters: pd.Series | np.ndarray) -> pd.Da
                 .sort_values("_acc", kind="stable").head(1))
         aliases = _union([*names, *(a for al in g["aliases"] for a in (al if isinstance(al, list) else []))])
         rows.append({
-            "cluster": int(cid),
+            "cluster": int(cast(int, cid)),  # the _cluster labels are integers
             "name": name,
             "aliases": [a for a in aliases if a != name],
             "lon": float(best["lon"].iloc[0]) if len(best) else None,

@@ -49,7 +49,7 @@ def load_same_as(paths: Iterable[str | Path]) -> dict[frozenset[Key], bool]:
                 k, t = frozenset((a, b)), int(r["time_ns"])
                 if k not in labels or t >= labels[k][0]:
                     labels[k] = (t, r["is_same"].strip() == "1")
-    return {k: v for k, (_, v) in labels.items()}  # type: ignore[misc]
+    return {k: v for k, (_, v) in labels.items()}
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,8 @@ def _decisions(
     if decisions is None:
         return {}
     if isinstance(decisions, pd.DataFrame):
-        rows = list(decisions[["source_a", "record_id_a", "source_b", "record_id_b", "same"]].itertuples(index=False))
+        columns = ["source_a", "record_id_a", "source_b", "record_id_b", "same"]
+        rows = list(decisions[columns].itertuples(index=False, name=None))
     else:
         rows = list(decisions)
     out: dict[tuple[int, int], bool] = {}

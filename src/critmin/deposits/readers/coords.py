@@ -101,7 +101,7 @@ def parse_coordinate_column(
             "coordinate_format = \"dms\" in the mapping",
             file=file, row=i + row_offset, column=column,
         )
-    for i in bad:
+    for i in bad.tolist():
         try:
             out[i] = parse_dms(text.iloc[int(i)])
         except ValueError as exc:

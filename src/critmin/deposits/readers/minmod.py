@@ -268,11 +268,12 @@ def _point(wkt: str, crs: str) -> tuple[float, float, float]:
     written to 0.1° is good to about ±5.6 km), or half the geometry's extent when larger.
     """
     from shapely import wkt as shp_wkt
+    from shapely.geometry import Point
 
     geom = shp_wkt.loads(wkt)
     if geom.is_empty:
         raise ValueError("empty geometry")
-    pt = geom if geom.geom_type == "Point" else geom.representative_point()
+    pt = geom if isinstance(geom, Point) else geom.representative_point()
     x, y = float(pt.x), float(pt.y)
     decimals = [len(d.rstrip("0")) for d in re.findall(r"-?\d+(?:\.(\d+))?", wkt)]
     places = min(decimals) if decimals else 0

@@ -32,7 +32,7 @@ from critmin.deposits.readers.common import (
 )
 from critmin.deposits.readers.coords import check_range, normalise_crs, parse_coordinate_column, to_lonlat
 from critmin.deposits.readers.mapping import TabularMapping, auto_mapping, load_mapping, parse_mapping
-from critmin.deposits.schema import InventoryRecord, SiteRecord, SourceFile
+from critmin.deposits.schema import DatasetInfo, InventoryRecord, SiteRecord, SourceFile
 from critmin.errors import InputError, UnitError
 from critmin.progress import Progress, no_progress
 from critmin.units import parse_number, to_tonnes
@@ -117,7 +117,7 @@ def read_tabular(
     """
     m0 = _resolve_mapping(mapping)
     sites: list[SiteRecord] = []
-    datasets = {}
+    datasets: dict[str, DatasetInfo] = {}
     warnings: list[str] = []
     for p in (Path(q) for q in paths):
         fmt = format or _SUFFIX_FORMAT.get(p.suffix.lower())
@@ -188,7 +188,7 @@ def _rows_to_sites(
     ids = cols.get("record_id")
     if ids is None:
         use_names = names is not None and all(text_or_none(x) for x in names) and len(set(names)) == n
-        ids = [str(x).strip() for x in names] if use_names else [str(i + 1) for i in range(n)]
+        ids = [str(x).strip() for x in names] if names is not None and use_names else [str(i + 1) for i in range(n)]
     alias_cols = [df[a].tolist() for a in m.aliases]
     alias_from_cols = [df[a].tolist() for a in m.aliases_from]
     inv_cols = {k: df[v].tolist() for k, v in m.inventory.items()
@@ -211,9 +211,9 @@ def _rows_to_sites(
             for a in split_names(col[i], seps=m.aliases_separator):
                 aliases.setdefault(a, None)
         for col in alias_from_cols:
-            a = text_or_none(col[i])
-            if a:
-                aliases.setdefault(a, None)
+            alias = text_or_none(col[i])
+            if alias:
+                aliases.setdefault(alias, None)
         aliases.pop(name or "", None)
         commodities = [
             *commodities_of(str(cols["commodities"][i]) if "commodities" in cols else "", "unknown"),

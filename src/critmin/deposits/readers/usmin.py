@@ -240,8 +240,8 @@ def read_usmin(
             require_columns(list(rows[0][1]), ["Site_ID"], file=tables[name], layout=f"USMIN {name}")
     require_columns(list(data["Site"][0][1]) if data["Site"] else [],
                     ["Site_ID", "Site_Name"], file=tables["Site"], layout="USMIN Site")
-    references = {r["Ref_ID"]: r["Reference"] for _, r in data.get("References", [])
-                  if r.get("Ref_ID") and r.get("Reference")}
+    references = {ref_id: text for _, r in data.get("References", [])
+                  if (ref_id := r.get("Ref_ID")) and (text := r.get("Reference"))}
     site_ids: dict[str, int] = {}
     for rownum, r in data["Site"]:
         sid = r.get("Site_ID")
@@ -327,11 +327,11 @@ def _site(
         for n, row in kids.get("Production", [])
     ]
     ref_ids: dict[str, None] = {}
-    for name in ("Loc_Pt", "Dep_Model", "History", "Resources", "Production", "GeolMinOcc", "Descr_Sum"):
-        for _, c in kids.get(name, []):
+    for table in ("Loc_Pt", "Dep_Model", "History", "Resources", "Production", "GeolMinOcc", "Descr_Sum"):
+        for _, child in kids.get(table, []):
             for key in ("Ref_ID", "DpMd_RefID"):
-                if c.get(key):
-                    ref_ids.setdefault(c[key] or "", None)
+                if child.get(key):
+                    ref_ids.setdefault(child[key] or "", None)
     attributes: dict[str, Any] = {
         k: r[k] for k in ("Last_Updt", "MinReg_ID", "Remarks") if r.get(k)
     }
