@@ -149,3 +149,27 @@ def test_link_is_fast_and_deterministic_on_4000_sites():
     mp = df[(df.source == "https://doi.org/10.5066/P9HTERGK") & df.record_id.isin(["42704", "30115"])]
     keys = mp.site_key.tolist()
     assert r1.clusters[keys[0]] == r1.clusters[keys[1]]
+
+
+def test_distinct_sources_never_link_their_own_records() -> None:
+    """Curated compilations (e.g. the bundled demo) list distinct sites: no automatic link inside them,
+    not even through a record of another source; a curator can still confirm one."""
+    import pandas as pd
+
+    from critmin.deposits.linking import link
+
+    df = pd.DataFrame({
+        "site_key": [0, 1, 2], "source": ["curated", "curated", "usgs"], "record_id": ["a", "b", "x"],
+        "name": ["Clayton Valley South", "Clayton Valley North", "Clayton Valley"],
+        "aliases": [[], [], []], "lon": [-117.60, -117.61, -117.605], "lat": [37.75, 37.76, 37.755],
+        "country": ["USA"] * 3, "state": ["Nevada"] * 3, "commodities": [["Li"]] * 3,
+        "deposit_types": [[]] * 3, "location_accuracy_m": [1000.0] * 3,
+    })
+    free = link(df)
+    assert free.clusters.nunique() == 1  # without the declaration all three merge
+    kept = link(df, distinct_sources={"curated"})
+    assert kept.clusters[0] != kept.clusters[1]
+    inside = kept.pairs[(kept.pairs.source_a == "curated") & (kept.pairs.source_b == "curated")]
+    assert list(inside["same"]) == [0] and list(inside["decision"]) == ["distinct_source"]
+    confirmed = link(df, distinct_sources={"curated"}, decisions=[("curated", "a", "curated", "b", True)])
+    assert confirmed.clusters[0] == confirmed.clusters[1]

@@ -148,3 +148,19 @@ def test_facets(db) -> None:
     coms = {c["value"]: c["count"] for c in f["commodities"]}
     assert coms["REE"] == 4 and coms["Li"] == 3
     assert {c["value"]: c["count"] for c in f["statuses"]}["producer"] == 2
+
+
+def test_group_filter_finds_members(db) -> None:
+    """USGS REE compilation records list lanthanides (La, Ce …) but never 'REE': a REE filter must find them."""
+    _load(db)
+    lanth = result("ree-db", [site("ree-db", "R1", "Lanthanide-only occurrence", 10.0, 10.0, ["La", "Ce", "Nd"])],
+                   sha="e" * 64)
+    _load(db, lanth)
+    assert "Lanthanide-only occurrence" in _names(db, SiteFilter(commodity=("REE",)), limit=None)[1]
+    assert _names(db, SiteFilter(commodity=("Nd",)))[1] == ["Lanthanide-only occurrence"]
+
+
+def test_country_filter_accepts_names_and_codes(db) -> None:
+    _load(db)
+    assert _names(db, SiteFilter(country=("United States",)), sort="name")[1] == ["Mountain Pass", "Thacker Pass"]
+    assert _names(db, SiteFilter(country=("India",)))[0] == 3

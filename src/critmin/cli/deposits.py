@@ -47,6 +47,8 @@ def import_(
     mapping: Path | None = typer.Option(None, "--mapping", help="Column-mapping TOML file (docs/formats.md)."),
     organisation: str | None = typer.Option(None, "--organisation", help="Owner organisation code."),
     visibility: str | None = typer.Option(None, "--visibility", help="private, partners or public."),
+    distinct_records: bool = typer.Option(False, "--distinct-records", help="The source is a curated list of "
+                                          "distinct sites: never link two of its records automatically."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Import deposit records in one transaction: a bad file writes nothing."""
@@ -60,7 +62,8 @@ def import_(
     with rich_progress("import", enabled=not json_out) as progress:
         summary, warnings = import_files(db, paths, format, source=source, mapping=_mapping(mapping),  # type: ignore[arg-type]
                                          organisation=organisation or s.organisation,
-                                         visibility=visibility or s.default_visibility, progress=progress)
+                                         visibility=visibility or s.default_visibility,
+                                         records_distinct=distinct_records or None, progress=progress)
     if json_out:
         print_json({**summary.to_dict(), "warnings": warnings})
         return

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from critmin import __version__
-from critmin.cli import db, demo, deposits
+from critmin.cli import assess, db, demo, deposits
 from critmin.cli.serve import serve
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(assess.app, name="assess")
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(deposits.app, name="deposits")

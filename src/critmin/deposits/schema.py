@@ -166,3 +166,4 @@ class DatasetInfo:
     files: tuple[str, ...]
     content_sha256: str
     title: str | None = None
+    records_distinct: bool = False

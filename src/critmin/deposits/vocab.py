@@ -40,6 +40,7 @@ from critmin.reference import table_rows
 __all__ = [
     "CommodityInfo",
     "DepositTypeInfo",
+    "commodity_group",
     "commodity_info",
     "commodity_symbols",
     "cox_singer_model",
@@ -266,6 +267,17 @@ def commodity_info(symbol: str) -> CommodityInfo | None:
         return info[symbol]
     sym = normalise_commodity(symbol)
     return info.get(sym) if sym else None
+
+
+def commodity_group(symbol: str) -> list[str]:
+    """The symbol itself plus, for a group (``REE``, ``PGE``), every member whose parent it is.
+
+    A filter for ``REE`` must also find sites recorded with individual lanthanides (La, Ce … Y),
+    as in the USGS REE compilation.
+    """
+    info = _commodity_tables()[0]
+    sym = symbol if symbol in info else (normalise_commodity(symbol) or symbol)
+    return [sym, *[s for s, i in info.items() if i.parent == sym and s != sym]]
 
 
 def commodity_symbols() -> list[str]:

@@ -21,6 +21,7 @@ def import_files(
     mapping: Mapping[str, Any] | None = None,
     organisation: str = "demo",
     visibility: str = "public",
+    records_distinct: bool | None = None,
     progress: Progress = no_progress,
 ) -> tuple[ImportSummary, list[str]]:
     """Read ``paths`` and write every record in one transaction; a bad file writes nothing.
@@ -30,14 +31,15 @@ def import_files(
     db.check_migrated()
     result = read(paths, format, source=source, mapping=mapping, progress=progress)
     with db.transaction() as session:
-        summary = import_sites(session, result, organisation=organisation, visibility=visibility, progress=progress)
+        summary = import_sites(session, result, organisation=organisation, visibility=visibility,
+                               records_distinct=records_distinct, progress=progress)
     return summary, result.warnings
 
 
 def load_demo(db: Database, *, progress: Progress = no_progress) -> ImportSummary:
-    """Load the bundled demo deposits (public, organisation ``demo``)."""
+    """Load the bundled demo deposits (public, organisation ``demo``; a curated list of distinct sites)."""
     from critmin.deposits.demo import demo_sites_path
 
     summary, _ = import_files(db, [demo_sites_path()], "critmin", source="critmin-demo", organisation="demo",
-                              visibility="public", progress=progress)
+                              visibility="public", records_distinct=True, progress=progress)
     return summary

@@ -79,16 +79,19 @@ def link_database(db: Database, *, threshold: float | None = None, output: str |
     df = sites_table(db)
     present = set(zip(df["source"].astype(str), df["record_id"].astype(str), strict=True))
     decisions, ignored = _decisions(db, present)
+    with db.session() as s:
+        distinct = set(s.execute(select(Dataset.source).where(Dataset.records_distinct.is_(True))).scalars())
     progress(1, 4, "scoring pairs")
-    res = link(df, threshold=threshold, decisions=decisions)
+    res = link(df, threshold=threshold, decisions=decisions, distinct_sources=distinct)
     pairs = res.pairs
     if output is not None:
         pairs[list(PAIR_COLUMNS)].to_csv(output, index=False)
     progress(2, 4, "storing links")
     now = utcnow()
-    keep = pairs[(pairs["probability"] >= STORE_MIN_PROBABILITY) | (pairs["same"] == 1) | (pairs["decision"] != "")]
+    curated = pairs["decision"].isin(["confirmed", "rejected"])
+    keep = pairs[(pairs["probability"] >= STORE_MIN_PROBABILITY) | (pairs["same"] == 1) | curated]
     link_rows = [{"site_a_id": int(a), "site_b_id": int(b), "probability": float(p), "same": bool(sm),
-                  "decided_by": "curator" if dc else "model", "method": METHOD, "created_at": now}
+                  "decided_by": "curator" if dc in ("confirmed", "rejected") else ("rule" if dc else "model"), "method": METHOD, "created_at": now}
                  for a, b, p, sm, dc in zip(keep["site_key_a"], keep["site_key_b"], keep["probability"],
                                             keep["same"], keep["decision"], strict=True)]
     clusters = res.clusters
@@ -111,7 +114,7 @@ def link_database(db: Database, *, threshold: float | None = None, output: str |
         "clusters_with_several_records": int((sizes > 1).sum()),
         "largest_cluster": int(sizes.max()) if len(sizes) else 0,
         "threshold": res.threshold, "decisions_applied": len(decisions), "decisions_ignored": ignored,
-        "method": METHOD, "output": str(output) if output is not None else None,
+        "distinct_sources": sorted(distinct), "method": METHOD, "output": str(output) if output is not None else None,
     }
 
 

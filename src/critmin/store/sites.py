@@ -162,13 +162,16 @@ def import_sites(
     *,
     organisation: str,
     visibility: str = "public",
+    records_distinct: bool | None = None,
     progress: Progress = no_progress,
 ) -> ImportSummary:
     """Write a reader's result in the caller's transaction (all or nothing).
 
     A dataset whose files have the same content hash as the stored one is left unchanged (re-importing
     the same file is idempotent). A changed dataset is replaced; sites keep their ids where the
-    record id is unchanged, so curator decisions and links stay attached.
+    record id is unchanged, so curator decisions and links stay attached. ``records_distinct`` declares
+    the dataset a curated compilation whose records are never auto-linked with each other (default: what
+    the reader says).
     """
     if visibility not in ("private", "partners", "public"):
         raise InputError(f"visibility {visibility!r}: expected private, partners or public")
@@ -186,7 +189,9 @@ def import_sites(
         ds = session.execute(
             select(Dataset).where(Dataset.organisation_id == org.id, Dataset.source == source)
         ).scalar_one_or_none()
+        distinct = info.records_distinct if records_distinct is None else records_distinct
         if ds is not None and ds.content_sha256 == info.content_sha256 and ds.record_count == len(recs):
+            ds.records_distinct = distinct
             summary.datasets.append({"source": source, "action": "unchanged", "sites": len(recs), "id": ds.id})
             done += len(recs)
             progress(done, total, f"{source}: unchanged")
@@ -196,7 +201,7 @@ def import_sites(
         if ds is None:
             ds = Dataset(source=source, organisation_id=org.id, visibility=visibility, format=info.format,
                          title=info.title, files=list(info.files), content_sha256=info.content_sha256,
-                         imported_at=now, record_count=len(recs))
+                         imported_at=now, record_count=len(recs), records_distinct=distinct)
             session.add(ds)
             session.flush()
         else:
@@ -214,6 +219,7 @@ def import_sites(
             ds.content_sha256 = info.content_sha256
             ds.imported_at = now
             ds.record_count = len(recs)
+            ds.records_distinct = distinct
         new_n = sum(1 for r in recs if str(r.record_id) not in old_ids)
         fresh = iter(_reserve_ids(session, new_n))
         for start in range(0, len(recs), BATCH):
@@ -252,15 +258,17 @@ def import_sites(
 
 
 def _apply_filter(stmt: Select[Any], flt: SiteFilter, dialect: str) -> Select[Any]:
-    from critmin.deposits.vocab import normalise_commodity
+    from critmin.deposits.countries import normalise_country
+    from critmin.deposits.vocab import commodity_group
 
     if flt.commodity:
-        syms = {normalise_commodity(c) or c for c in flt.commodity}
+        syms = {m for c in flt.commodity for m in commodity_group(c)}
         stmt = stmt.where(Site.id.in_(select(SiteCommodity.site_id).where(SiteCommodity.symbol.in_(syms))))
     if flt.status:
         stmt = stmt.where(Site.status.in_([s.lower().replace(" ", "_") for s in flt.status]))
     if flt.country:
-        stmt = stmt.where(func.lower(Site.country).in_([c.lower() for c in flt.country]))
+        wanted = {c.lower() for c in flt.country} | {(normalise_country(c) or c).lower() for c in flt.country}
+        stmt = stmt.where(func.lower(Site.country).in_(sorted(wanted)))
     if flt.source:
         stmt = stmt.where(Dataset.source.in_(flt.source))
     if flt.deposit_type:
@@ -439,7 +447,8 @@ def list_datasets(session: Session, *, viewer: str | None = ADMIN) -> list[dict[
         stmt = stmt.where(vis)
     return [{"id": d.id, "source": d.source, "title": d.title, "organisation": d.organisation.code,
              "visibility": d.visibility, "format": d.format, "files": d.files, "content_sha256": d.content_sha256,
-             "imported_at": d.imported_at.isoformat(), "record_count": d.record_count}
+             "imported_at": d.imported_at.isoformat(), "record_count": d.record_count,
+             "records_distinct": d.records_distinct}
             for d in session.execute(stmt).scalars()]
 
 

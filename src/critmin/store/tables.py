@@ -57,6 +57,8 @@ class Dataset(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     record_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: the source guarantees its records are distinct sites (a curated compilation): never auto-linked
+    records_distinct: Mapped[bool] = mapped_column(Boolean, default=False)
     organisation: Mapped[Organisation] = relationship()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +50,7 @@ def link(
     threshold: float | None = None,
     decisions: pd.DataFrame | Iterable[tuple[str, str, str, str, bool]] | None = None,
     model: LinkModel | None = None,
+    distinct_sources: Collection[str] = (),
 ) -> LinkResult:
     """Score every candidate pair among the sites of ``df`` and cluster the linked ones.
 
@@ -65,6 +66,10 @@ def link(
         those columns: ``same`` true confirms a link, false rejects it. They override the model.
     model
         Scoring model (default: :meth:`LinkModel.default`).
+    distinct_sources
+        Sources whose records are distinct sites by construction (curated compilations such as the
+        bundled demo): two records of the same such source are never linked automatically, also not
+        through a third record; a curator's confirmation still links them.
 
     Returns
     -------
@@ -96,6 +101,13 @@ def link(
             decision[k] = "confirmed" if v else "rejected"
     src, rid, sk = d["source"].astype(str).to_numpy(), d["record_id"].astype(str).to_numpy(), d["site_key"].to_numpy()
     a, b = pairs["a"].to_numpy(int), pairs["b"].to_numpy(int)
+    distinct = {str(x) for x in distinct_sources}
+    apart: list[tuple[int, int]] = []
+    if distinct and len(pairs):
+        within = (src[a] == src[b]) & np.isin(src[a], list(distinct)) & (decision == "")
+        same[within] = False
+        decision[within] = "distinct_source"
+        apart = [(int(x), int(y)) for x, y in zip(a[within], b[within], strict=True)]
     swap = np.array([(src[x], rid[x]) > (src[y], rid[y]) for x, y in zip(a, b, strict=True)], dtype=bool)
     a2, b2 = np.where(swap, b, a), np.where(swap, a, b)
     out = pd.DataFrame({
@@ -110,7 +122,7 @@ def link(
         [(int(x), int(y), float(p)) for x, y, p, s, dc in zip(a, b, prob, same, decision, strict=True)
          if s and dc == ""],
         must_link=[k for k, v in dec.items() if v],
-        cannot_link=[k for k, v in dec.items() if not v],
+        cannot_link=[*(k for k, v in dec.items() if not v), *apart],
         attach_only=np.flatnonzero(pd.to_numeric(d["lon"], errors="coerce").isna().to_numpy()).tolist(),
     )
     return LinkResult(out, pd.Series(labels, index=pd.Index(sk, name="site_key"), name="cluster"), thr)

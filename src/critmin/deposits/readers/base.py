@@ -8,6 +8,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
 
+from critmin.deposits.countries import normalise_country
 from critmin.deposits.schema import DatasetInfo, SiteRecord
 from critmin.errors import InputError
 from critmin.progress import Progress, no_progress
@@ -65,4 +66,20 @@ def read(
     kwargs: dict[str, Any] = {"source": source, "mapping": mapping, "progress": progress}
     if _READERS[format].endswith("read_tabular"):
         kwargs["format"] = format
-    return reader(ps, **kwargs)
+    result = reader(ps, **kwargs)
+    normalise_countries(result.sites)
+    return result
+
+
+def normalise_countries(sites: list[SiteRecord]) -> None:
+    """Store countries as ISO 3166-1 alpha-3 codes, keeping a changed original in ``attributes``.
+
+    Unknown country texts are kept as given.
+    """
+    for rec in sites:
+        if not rec.country:
+            continue
+        iso3 = normalise_country(rec.country)
+        if iso3 is not None and iso3 != rec.country:
+            rec.attributes.setdefault("country_observed", rec.country)
+            rec.country = iso3

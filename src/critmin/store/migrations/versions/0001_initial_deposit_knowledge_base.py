@@ -52,6 +52,7 @@ def upgrade() -> None:
     sa.Column('content_sha256', sa.String(length=64), nullable=False),
     sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('record_count', sa.Integer(), nullable=False),
+    sa.Column('records_distinct', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('organisation_id', 'source', name='uq_dataset_org_source')
