@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import shapely
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -191,3 +192,36 @@ class LinkDecision(Base):
     curator: Mapped[str] = mapped_column(String(256))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssessmentRun(Base):
+    """A quantitative resource assessment of one tract, run as a job (USGS three-part method).
+
+    ``inputs`` keeps the GT table and the deposit-number estimates as given (with hashes), so the run can be
+    repeated even after the knowledge base changes; ``result`` and ``provenance`` are set only when the run is
+    ``done``; artefacts (per-trial totals …) live in ``artefact_dir``.
+    """
+
+    __tablename__ = "assessment_run"
+    __table_args__ = (Index("ix_assessment_run_status", "status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    geom: Mapped[shapely.Geometry | None] = mapped_column(GeometryWKB("GEOMETRY"), nullable=True)
+    tract_wkt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tract_area_km2: Mapped[float | None] = mapped_column(Float, nullable=True)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    trials: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done | failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    artefact_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    organisation: Mapped[Organisation] = relationship()
