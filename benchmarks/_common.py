@@ -314,18 +314,45 @@ def site_count(url: str) -> int:
         db.dispose()
 
 
+def schema_matches(url: str) -> bool:
+    """True when every table and column of the current ORM models exists in the store.
+
+    A cached store built by an older checkout (e.g. before a column was added) is rebuilt.
+    """
+    from sqlalchemy import inspect
+
+    from critmin.store.db import open_database
+    from critmin.store.tables import Base
+
+    db = open_database(url)
+    try:
+        insp = inspect(db.engine)
+        have = set(insp.get_table_names())
+        for table in Base.metadata.sorted_tables:
+            if table.name not in have:
+                return False
+            cols = {c["name"] for c in insp.get_columns(table.name)}
+            if not {c.name for c in table.columns} <= cols:
+                return False
+        return True
+    except Exception:
+        return False
+    finally:
+        db.dispose()
+
+
 def ensure_store(backend: str, n: int, seed: int, admin_url: str) -> str:
-    """URL of a store holding the ``n`` generated sites (imported with the CLI if not cached)."""
+    """URL of a store holding the ``n`` generated sites (imported with the CLI if not cached or stale)."""
     if backend == "sqlite":
         path = store_path(n, seed)
         url = sqlite_url(path)
-        if path.exists() and site_count(url) == n:
+        if path.exists() and site_count(url) == n and schema_matches(url):
             return url
         remove_sqlite(path)
     else:
         name = store_name(n, seed)
         url = pg_url(admin_url, name)
-        if pg_exists(admin_url, name) and site_count(url) == n:
+        if pg_exists(admin_url, name) and site_count(url) == n and schema_matches(url):
             return url
         pg_recreate(admin_url, name)
     migrate(url)

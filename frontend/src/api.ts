@@ -224,3 +224,270 @@ export const api = {
   site: (id: SiteId, signal?: AbortSignal) =>
     getJson<SiteDetail>(`/api/deposits/sites/${encodeURIComponent(String(id))}`, signal),
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Assessment API (/api/assessment; documented in docs/api-assessment.md). Amounts in metric tons, grades in %.
+
+export type RunStatus = "queued" | "running" | "done" | "failed";
+export type PdfChoice = "normal" | "kde";
+export type Visibility = "private" | "partners" | "public";
+
+/** One deposit of a grade–tonnage table; a missing or null grade is an unreported by-product grade. */
+export interface GtRow {
+  id?: string;
+  name?: string;
+  ore_t: number;
+  grades_pct: Record<string, number | null>;
+}
+
+export interface GtFromKbQuery {
+  commodity: string[];
+  deposit_type?: string[] | string | null;
+  country?: string[] | string | null;
+  source?: string[] | string | null;
+  bbox?: [number, number, number, number] | null;
+}
+
+/** Exactly one of the members. */
+export type GtInput = { rows: GtRow[] } | { csv: string } | { from_kb: GtFromKbQuery };
+
+export interface ExpertEstimateRow {
+  name: string;
+  weight: number;
+  n90: number;
+  n50: number;
+  n10: number;
+}
+
+/** Exactly one of the members. */
+export type PmfInput =
+  | { estimates: ExpertEstimateRow[] }
+  | { estimates_csv: string }
+  | { mark3: number[] }
+  | { poisson_mean: number }
+  | { custom: { n: number[]; probability: number[] } }
+  | { csv: string };
+
+/** A permissive tract in lon/lat (CRS84). */
+export type TractGeometry = import("geojson").Polygon | import("geojson").MultiPolygon;
+
+export interface RunRequest {
+  name: string;
+  tract?: TractGeometry | null;
+  visibility?: Visibility;
+  gt: GtInput;
+  pmf: PmfInput;
+  tonnage_pdf?: PdfChoice;
+  grade_pdf?: PdfChoice;
+  truncate?: boolean;
+  joint?: boolean;
+  trials?: number;
+  seed?: number | null;
+}
+
+export interface RunCreated {
+  id: number;
+  status: RunStatus;
+  url: string;
+}
+
+export interface RunSummary {
+  id: number;
+  name: string;
+  organisation: string;
+  visibility: Visibility | string;
+  status: RunStatus;
+  progress: number;
+  message: string | null;
+  trials: number;
+  seed: number | null;
+  tract: TractGeometry | null;
+  tract_area_km2: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface RunList {
+  total: number;
+  items: RunSummary[];
+}
+
+export interface GtSummary {
+  n_deposits: number;
+  tonnage_name: string;
+  elements: string[];
+  median_ore_t?: number | null;
+  mean_ln_ore?: number | null;
+  sd_ln_ore?: number | null;
+  median_grade_pct?: Record<string, number | null>;
+  n_reported?: Record<string, number>;
+  warnings?: string[];
+  [key: string]: unknown;
+}
+
+export interface QuantityStatistics {
+  mean: number | null;
+  median: number | null;
+  sd: number | null;
+  min: number | null;
+  max: number | null;
+  p_zero: number | null;
+  p_ge_mean: number | null;
+  n_trials: number;
+  /** Keyed by quantile level: "0.01" … "0.99". */
+  quantiles: Record<string, number | null>;
+  /** USGS exceedance: "P90" = amount exceeded with probability 0.9 (= the 0.1 quantile). */
+  exceedance: Record<string, number | null>;
+}
+
+export interface MomentCheckRow {
+  quantity: string;
+  statistic: "mean" | "variance" | string;
+  simulated: number | null;
+  predicted: number | null;
+  se: number | null;
+  z: number | null;
+}
+
+export interface MomentCheck {
+  passed: boolean;
+  max_abs_z: number | null;
+  z_limit: number;
+  expected_n?: number | null;
+  variance_n?: number | null;
+  trials?: number;
+  rows: MomentCheckRow[];
+  correlation?: { pair: [string, string]; simulated: number | null; predicted: number | null }[];
+  [key: string]: unknown;
+}
+
+export interface PmfSummary {
+  method: string;
+  mean: number | null;
+  variance: number | null;
+  sd?: number | null;
+  mode: number | null;
+  min: number;
+  max: number;
+  entropy: number | null;
+  probabilities: number[];
+  [key: string]: unknown;
+}
+
+export interface RunResult {
+  trials: number;
+  seed: number;
+  quantities: string[];
+  n_deposits_simulated: number;
+  mean_n_deposits: number;
+  statistics: Record<string, QuantityStatistics>;
+  moment_check: MomentCheck | null;
+  pmf: PmfSummary;
+  gt_model: GtSummary;
+  gt_fit: Record<string, unknown>;
+  options: { tonnage_pdf: PdfChoice; grade_pdf: PdfChoice; truncate: boolean; joint: boolean };
+  warnings: string[];
+  elapsed_s: number;
+  artefacts: string[];
+}
+
+export interface RunDetail extends RunSummary {
+  inputs: {
+    gt: { kind: string; query: Record<string, unknown> | null; sha256: string; summary: GtSummary; dropped?: DroppedSite[] };
+    pmf: { kind: string; given: unknown; sha256: string };
+  };
+  parameters: { tonnage_pdf: PdfChoice; grade_pdf: PdfChoice; truncate: boolean; joint: boolean; trials: number; seed: number | null };
+  result: RunResult | null;
+  provenance: Record<string, unknown> | null;
+}
+
+export interface RunPmf {
+  method: string;
+  parameters: Record<string, unknown>;
+  mean: number | null;
+  variance: number | null;
+  sd: number | null;
+  mode: number | null;
+  min: number;
+  max: number;
+  entropy: number | null;
+  n: number[];
+  probability: number[];
+  /** exceedance[i] = P(N ≥ n[i]). */
+  exceedance: number[];
+}
+
+export interface CcdfSeries {
+  x: number[];
+  /** p_exceed[i] = P(total ≥ x[i]). */
+  p_exceed: number[];
+  p_zero: number;
+}
+
+export interface RunCcdf {
+  trials: number;
+  quantities: Record<string, CcdfSeries>;
+}
+
+export interface DroppedSite {
+  site_id: SiteId;
+  name: string;
+  reason: string;
+}
+
+export interface GtTableResponse {
+  tonnage_name: string;
+  elements: string[];
+  deposits: (GtRow & { id: string; name: string })[];
+  summary: GtSummary;
+}
+
+export interface GtFromKbResponse extends GtTableResponse {
+  query: Record<string, unknown>;
+  dropped: DroppedSite[];
+  warnings: string[];
+}
+
+async function sendJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (!response.ok) {
+    let detail = "";
+    try {
+      const problem = await response.json();
+      detail = typeof problem?.detail === "string" ? problem.detail : JSON.stringify(problem?.detail ?? problem);
+    } catch {
+      detail = response.statusText;
+    }
+    throw new ApiError(url, response.status, detail);
+  }
+  return (await response.json()) as T;
+}
+
+function gtFromKbParams(query: GtFromKbQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  const list = (v: string[] | string | null | undefined) => (Array.isArray(v) ? v.join(",") : (v ?? ""));
+  params.set("commodity", query.commodity.join(","));
+  for (const key of ["deposit_type", "country", "source"] as const) if (list(query[key])) params.set(key, list(query[key]));
+  if (query.bbox) params.set("bbox", query.bbox.join(","));
+  return params;
+}
+
+const RUNS = "/api/assessment/runs";
+
+export const assessmentApi = {
+  createRun: (request: RunRequest, signal?: AbortSignal) => sendJson<RunCreated>(RUNS, request, signal),
+  runs: (limit = 100, offset = 0, signal?: AbortSignal) => getJson<RunList>(`${RUNS}?limit=${limit}&offset=${offset}`, signal),
+  run: (id: number, signal?: AbortSignal) => getJson<RunDetail>(`${RUNS}/${id}`, signal),
+  pmf: (id: number, signal?: AbortSignal) => getJson<RunPmf>(`${RUNS}/${id}/pmf`, signal),
+  ccdf: (id: number, signal?: AbortSignal) => getJson<RunCcdf>(`${RUNS}/${id}/ccdf`, signal),
+  gt: (id: number, signal?: AbortSignal) => getJson<GtTableResponse>(`${RUNS}/${id}/gt`, signal),
+  totalsCsvUrl: (id: number) => `${RUNS}/${id}/totals.csv`,
+  gtFromKb: (query: GtFromKbQuery, signal?: AbortSignal) =>
+    getJson<GtFromKbResponse>(`/api/assessment/gt-from-kb?${gtFromKbParams(query)}`, signal),
+};

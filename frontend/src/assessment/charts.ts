@@ -79,8 +79,8 @@ export function gtScatter(points: GtPoint[], elements: string[]): HTMLElement {
     const grades = drawn.map((p) => p.grades_pct[el] * factor);
     const yDomain = grades.length ? logDomain(Math.min(...grades), Math.max(...grades)) : ([0.1, 1] as [number, number]);
     const f = frame({
-      width: 340,
-      height: 260,
+      width: 360,
+      height: 270,
       id: `gt-scatter-${el}`,
       title: `Grade–tonnage scatter for ${el}`,
       x: (range) => ({ scale: logScale(xDomain, range), ticks: logTicks(xDomain, 6), label: "Ore tonnage (t, log scale)", grid: true }),
@@ -105,55 +105,57 @@ export function gtScatter(points: GtPoint[], elements: string[]): HTMLElement {
 
 export interface CcdfData {
   quantity: string;
-  /** Total per trial, sorted ascending (all trials, zeros included). */
-  sorted: number[];
-  /** USGS exceedance amounts, e.g. { P90, P50, P10 }. */
-  marks: Record<string, number>;
-  mean: number;
+  /** Amounts (t), ascending; p_exceed[i] = P(total ≥ x[i]). */
+  x: number[];
+  p_exceed: number[];
+  p_zero: number;
+  /** USGS exceedance amounts to mark, e.g. { P90, P50, P10 }. */
+  marks: Record<string, number | null>;
+  mean: number | null;
 }
 
 /**
  * Complementary cumulative distribution (probability that the total is at least x) as a step line on a
- * log x axis; the trials with a zero total are the drop at the left edge (P(0)).
+ * log x axis. Trials with a zero total cannot be placed on a log axis: the curve starts at 1 − P(0)
+ * (the gap up to 1 is P(0), stated in the caption).
  */
 export function ccdfChart(data: CcdfData): SVGSVGElement {
-  const n = data.sorted.length;
-  const positive = data.sorted.filter((v) => v > 0);
+  const pts: [number, number][] = [];
+  data.x.forEach((x, i) => {
+    if (x > 0) pts.push([x, data.p_exceed[i]]);
+  });
   const label = data.quantity === "ore" ? "Total ore (t, log scale)" : `Total contained ${data.quantity} (t, log scale)`;
-  const xDomain = positive.length ? logDomain(positive[0], positive[positive.length - 1]) : ([1, 10] as [number, number]);
+  const xDomain = pts.length ? logDomain(pts[0][0], pts[pts.length - 1][0]) : ([1, 10] as [number, number]);
   const f = frame({
-    width: 420,
-    height: 270,
+    width: 310,
+    height: 250,
+    margin: { top: 14, right: 14, bottom: 46, left: 52 },
     id: `ccdf-${data.quantity}`,
     title: `Probability that the total ${data.quantity} is at least x`,
-    x: (range) => ({ scale: logScale(xDomain, range), ticks: logTicks(xDomain, 7), label, grid: true }),
+    x: (range) => ({ scale: logScale(xDomain, range), ticks: logTicks(xDomain, 6), label, grid: true }),
     y: (range) => ({ scale: linearScale([0, 1], range), ticks: niceTicks(0, 1, 5), label: "P(total ≥ x)", grid: true }),
   });
-  // step line through at most ~400 points (the ECDF of up to millions of trials would be too many nodes)
-  const firstPos = n - positive.length;
-  const stride = Math.max(1, Math.floor(positive.length / 400));
-  const pts: [number, number][] = [];
-  for (let i = 0; i < positive.length; i += stride) pts.push([positive[i], (n - firstPos - i) / n]);
-  if (positive.length) pts.push([positive[positive.length - 1], 1 / n]);
   if (pts.length) {
-    let d = `M${f.inner.left},${f.y(pts[0][1])}`;
+    let d = `M${f.inner.left},${f.y(pts[0][1]).toFixed(1)}`;
     for (const [x, p] of pts) d += `H${f.x(x).toFixed(1)}V${f.y(p).toFixed(1)}`;
-    d += `H${f.inner.right}`;
-    f.plot.append(s("path", { d, fill: "none", stroke: CURVE, "stroke-width": 1.8, class: "ccdf-line" }));
+    d += `H${f.x(pts[pts.length - 1][0]) + 1}V${f.y(0)}`;
+    f.plot.append(s("path", { d, fill: "none", stroke: CURVE, "stroke-width": 1.8, class: "ccdf-line", "data-points": pts.length }));
   }
   for (const [name, value] of Object.entries(data.marks)) {
-    if (!(value > 0)) continue;
+    if (value === null || !(value > 0)) continue;
     const x = f.x(value);
     const p = Number(name.replace(/^P/, "")) / 100;
     f.plot.append(
-      s("circle", { cx: x, cy: f.y(p), r: 3.5, fill: MARK, class: "ccdf-mark" }, s("title", {}, `${name}: ${tickLabel(value)} t`)),
+      s("circle", { cx: x, cy: f.y(p), r: 3.5, fill: MARK, class: "ccdf-mark", "data-mark": name }, s("title", {}, `${name}: ${tickLabel(value)} t`)),
       s("text", { x: x + 5, y: f.y(p) - 5, class: "mark-label", fill: MARK }, name),
     );
   }
-  if (data.mean > 0) {
+  if (data.mean !== null && data.mean > 0) {
     const x = f.x(data.mean);
-    f.plot.append(s("line", { x1: x, x2: x, y1: f.inner.top, y2: f.inner.bottom, stroke: MARK, "stroke-dasharray": "4 3", "stroke-width": 1.2 }),
-      s("text", { x: x + 4, y: f.inner.top + 10, class: "mark-label", fill: MARK }, "mean"));
+    f.plot.append(
+      s("line", { x1: x, x2: x, y1: f.inner.top, y2: f.inner.bottom, stroke: MARK, "stroke-dasharray": "4 3", "stroke-width": 1.2 }),
+      s("text", { x: x + 4, y: f.inner.top + 10, class: "mark-label", fill: MARK }, "mean"),
+    );
   }
   return f.svg;
 }

@@ -1,13 +1,11 @@
 // The deposit map: offline basemap (land fill + swappable boundary lines) and clustered deposit points.
 // No glyphs, sprites or remote tiles: cluster counts are HTML markers, labels are DOM popups.
-import { Map as MlMap, Marker, NavigationControl, Popup, ScaleControl, setWorkerUrl, type GeoJSONSource, type MapGeoJSONFeature } from "maplibre-gl";
-import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
+import { Map as MlMap, Marker, NavigationControl, Popup, ScaleControl, type GeoJSONSource, type MapGeoJSONFeature } from "maplibre-gl";
 import type { Feature, FeatureCollection, Point } from "geojson";
 import type { SiteProperties, SitesCollection } from "../api";
 import { h } from "../dom";
+import { BASEMAP_ATTRIBUTION, basemapLayers, basemapSources } from "./basemap";
 import { statusColorExpression, statusLabel } from "./status";
-
-setWorkerUrl(workerUrl);
 
 declare global {
   interface Window {
@@ -16,7 +14,6 @@ declare global {
   }
 }
 
-const LAND_URL = `${import.meta.env.BASE_URL}basemap/land.geojson`;
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
 /** "A,B,C,…" shortened to its first `n` items. */
@@ -49,12 +46,11 @@ export class DepositMap {
       zoom: 1.3,
       minZoom: 0.5,
       maxZoom: 16,
-      attributionControl: { compact: true, customAttribution: "Basemap: Natural Earth (public domain)" },
+      attributionControl: { compact: true, customAttribution: BASEMAP_ATTRIBUTION },
       style: {
         version: 8,
         sources: {
-          land: { type: "geojson", data: LAND_URL },
-          boundaries: { type: "geojson", data: options.boundaryUrl },
+          ...basemapSources(options.boundaryUrl),
           deposits: {
             type: "geojson",
             data: EMPTY,
@@ -65,14 +61,7 @@ export class DepositMap {
           selected: { type: "geojson", data: EMPTY },
         },
         layers: [
-          { id: "ocean", type: "background", paint: { "background-color": "#dfe9f0" } },
-          { id: "land", type: "fill", source: "land", paint: { "fill-color": "#f7f5ef" } },
-          {
-            id: "boundaries",
-            type: "line",
-            source: "boundaries",
-            paint: { "line-color": "#9a958a", "line-width": ["interpolate", ["linear"], ["zoom"], 1, 0.4, 6, 1.2] },
-          },
+          ...basemapLayers(),
           {
             id: "deposit-clusters",
             type: "circle",

@@ -4,7 +4,8 @@
 import type { Page } from "./types";
 import { depositsPage } from "./deposits";
 import { aboutPage } from "./about";
+import { assessmentPage } from "./assessment";
 
 export type { Page, PageContext } from "./types";
 
-export const pages: Page[] = [depositsPage, aboutPage];
+export const pages: Page[] = [depositsPage, assessmentPage, aboutPage];

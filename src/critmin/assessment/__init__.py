@@ -41,12 +41,14 @@ from critmin.assessment.pmf import (
     poisson_pmf,
     read_pmf_csv,
 )
+from critmin.assessment.run import AssessmentRun, run_assessment
 from critmin.assessment.simulate import SimulationResult
 from critmin.assessment.statistics import moment_check, moment_table
 from critmin.assessment.tonnage import TonnagePdf
 
 __all__ = [
     "AggregationResult",
+    "AssessmentRun",
     "DepositDensityEstimate",
     "DepositEstimates",
     "DepositMoments",
@@ -82,6 +84,7 @@ __all__ = [
     "read_pmf_probs",
     "read_sim_ef",
     "read_sim_ef_deposits",
+    "run_assessment",
     "write_contained_stats",
     "write_pmf_probs",
     "write_sim_ef",

@@ -190,29 +190,23 @@ def simulate_cmd(
 ) -> None:
     """Monte Carlo simulation of undiscovered ore and contained metal in a tract."""
     from critmin.assessment.gt_data import read_gt
-    from critmin.assessment.gt_model import GTModel
-    from critmin.assessment.simulate import simulate
-    from critmin.assessment.statistics import moment_check
+    from critmin.assessment.run import run_assessment
 
     _choice(tonnage_pdf, PDF_TYPES, "--tonnage-pdf")
     _choice(grade_pdf, PDF_TYPES, "--grade-pdf")
     p = _build_pmf(estimates, mark3, pmf_file, method, mean)
     data = read_gt(gt)
-    model = GTModel.fit(data, tonnage_pdf=tonnage_pdf, grade_pdf=grade_pdf,  # type: ignore[arg-type]
-                        truncate=truncate, joint=joint)
     s = _seed(seed)
     with rich_progress("simulate", enabled=not json_out) as progress:
-        res = simulate(p, model, trials=trials, seed=s, per_deposit=out is not None,
-                       progress=lambda done, total: progress(done, total))
-    stats = res.statistics()
-    check = moment_check(res, p, model)
+        run = run_assessment(p, data, trials=trials, seed=s, tonnage_pdf=tonnage_pdf,  # type: ignore[arg-type]
+                             grade_pdf=grade_pdf, truncate=truncate, joint=joint,  # type: ignore[arg-type]
+                             per_deposit=out is not None, progress=lambda done, total: progress(done, total))
+    res, stats, check = run.result, run.statistics, run.moment_check
     files: list[str] = []
     if out is not None:
         files = _write_run(out, run_id, p, res, stats)
-    doc = {"trials": trials, "seed": s, "statistics": stats, "moment_check": check,
-           "pmf": {**p.summary(), "method": p.method}, "gt_model": data.summary(),
-           "options": {"tonnage_pdf": tonnage_pdf, "grade_pdf": grade_pdf, "truncate": truncate, "joint": joint},
-           "files": files, "provenance": res.provenance.to_dict()}
+    doc = {**run.to_dict(), "files": files}
+    doc.pop("tract", None)
     if json_out:
         print_json(doc)
         return

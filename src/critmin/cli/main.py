@@ -7,7 +7,7 @@ import sys
 import typer
 
 from critmin import __version__
-from critmin.cli import assess, db, demo, deposits
+from critmin.cli import assess, db, demo, deposits, geochem
 from critmin.cli.serve import serve
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.add_typer(assess.app, name="assess")
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(deposits.app, name="deposits")
+app.add_typer(geochem.app, name="geochem")
 app.command("serve")(serve)
 
 

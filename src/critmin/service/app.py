@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from critmin import __version__
 from critmin.service.errors import install_error_handlers
-from critmin.service.routers import deposits, ogcapi, ui
+from critmin.service.routers import assessment, deposits, ogcapi, ui
 from critmin.store.db import Database, open_database
 
 STATIC = Path(str(resources.files("critmin.service") / "static"))
@@ -41,7 +41,9 @@ def create_app(db: Database | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = db or open_database()
         app.state.db.check_migrated()
+        assessment.start_jobs(app)
         yield
+        assessment.stop_jobs(app)
         if db is None:
             app.state.db.dispose()
 
@@ -52,6 +54,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(ui.router)
     app.include_router(deposits.router)
     app.include_router(ogcapi.router)
+    app.include_router(assessment.router)
 
     @app.get("/", include_in_schema=False)
     def landing(request: Request) -> Response:

@@ -1,0 +1,546 @@
+"""``critmin geochem``: characterise assay files, list normalisers, assay QA/QC and anomaly thresholds.
+
+Exit codes: 0 ok, 1 bad input (the message names the file, row and column), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.table import Table
+
+from critmin.cli.common import console, handle_errors, print_json
+from critmin.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from critmin.geochem.assays import AssayTable
+
+app = typer.Typer(help="Geochemistry: characterise REE assays, reference compositions, QA/QC, anomalies.",
+                  no_args_is_help=True)
+
+OXIDE_SETS = ["industry", "sesquioxide"]
+BELOW = ["half", "sqrt2", "0.65", "dl", "zero", "nan"]
+EU_DEFINITIONS = ["geometric", "arithmetic", "sm_tb"]
+CE_DEFINITIONS = ["geometric", "lawrence", "arithmetic"]
+ANOMALY_METHODS = {"mad": "mad", "tukey": "tukey", "ca": "ca_fractal", "ca_fractal": "ca_fractal", "mcd": "mcd"}
+SUMMARY_COLUMNS = ("treo_ppm", "ndpr_pct", "eu_anomaly", "ce_anomaly", "la_yb_n", "lambda0", "lambda1",
+                   "lambda2", "lambda3")
+_SHORT = {"treo_ppm": "TREO ppm", "ndpr_pct": "NdPr %", "eu_anomaly": "Eu/Eu*", "ce_anomaly": "Ce/Ce*",
+          "la_yb_n": "(La/Yb)N", "lambda0": "λ0", "lambda1": "λ1", "lambda2": "λ2", "lambda3": "λ3"}
+
+_JSON = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+_UNITS = typer.Option(None, "--units", help="Unit of every analyte column whose name or units row gives none "
+                      "(ppm, ppb, pct, g/t), or COLUMN=UNIT,… to set columns explicitly.")
+_SHEET = typer.Option(None, "--sheet", help="Worksheet name or 0-based index of an .xlsx file (default: first).")
+_ID_COLUMNS = typer.Option(None, "--id-column", help="A column kept as an id even if its name looks like an "
+                           "analyte (repeatable).")
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _choice(value: str, allowed: list[str], hint: str) -> str:
+    if value not in allowed:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint=hint)
+    return value
+
+
+def _units(text: str | None) -> str | dict[str, str] | None:
+    """``--units``: one unit for all, or ``COL=UNIT,COL=UNIT``."""
+    if text is None or not text.strip():
+        return None
+    if "=" not in text:
+        return text.strip()
+    out: dict[str, str] = {}
+    for item in text.split(","):
+        col, sep, unit = item.partition("=")
+        if not sep or not col.strip() or not unit.strip():
+            raise typer.BadParameter(f"{item!r}: expected COLUMN=UNIT, e.g. La=ppm,CeO2=pct", param_hint="--units")
+        out[col.strip()] = unit.strip()
+    return out
+
+
+def _sheet(sheet: str | None) -> str | int | None:
+    if sheet is None:
+        return None
+    return int(sheet) if sheet.strip().isdigit() else sheet
+
+
+def _read(path: Path, units: str | None, sheet: str | None, id_columns: list[str] | None) -> AssayTable:
+    from critmin.geochem.assays import read_assays
+
+    return read_assays(path, units=_units(units), sheet=_sheet(sheet), id_columns=list(id_columns or []) or None)
+
+
+def _finite_or_none(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _column_summary(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> dict[str, dict[str, Any]]:
+    """n, min, median, max of numeric columns (JSON-safe)."""
+    import numpy as np
+    import pandas as pd
+
+    out: dict[str, dict[str, Any]] = {}
+    for c in columns:
+        if c not in frame.columns:
+            continue
+        v = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+        v = v[np.isfinite(v)]
+        out[c] = {"n": int(v.size), "min": float(v.min()) if v.size else None,
+                  "median": float(np.median(v)) if v.size else None, "max": float(v.max()) if v.size else None}
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts (NaN → null, numpy scalars → Python)."""
+    return json.loads(frame.to_json(orient="records", date_format="iso", double_precision=15))
+
+
+def _prices(path: Path | None) -> Any:
+    if path is None:
+        return None
+    import pandas as pd
+
+    from critmin.geochem.ree import PriceTable
+
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the price table ({exc}); expected a CSV with columns oxide (or element), "
+                         "usd_per_kg, date, basis[, source]", file=path) from exc
+    try:
+        return PriceTable.from_frame(frame)
+    except InputError as exc:
+        raise exc.located(file=path) from None
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"bad price table ({exc}); usd_per_kg must be numbers", file=path,
+                         column="usd_per_kg") from exc
+
+
+def _fmt(v: Any, digits: int = 4) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.{digits}g}"
+    return str(v)
+
+
+# ------------------------------------------------------------------------------------------ characterise
+
+
+@app.command("characterise")
+@handle_errors
+def characterise_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Assay file (.csv, .tsv, .xlsx)."),
+    normalise: str = typer.Option("chondrite-palme-oneill-2014", "--normalise", "--normalize",
+                                  help="Normaliser for anomalies, slopes and tetrads (see `critmin geochem "
+                                       "references`). Lambdas always use chondrite-oneill-2016 (O'Neill 2016)."),
+    units: str | None = _UNITS,
+    sheet: str | None = _SHEET,
+    id_columns: list[str] | None = _ID_COLUMNS,
+    oxide_set: str = typer.Option("industry", "--oxide-set", help="Oxide set for TREO: industry (CeO2, Pr6O11, "
+                                  "Tb4O7, others R2O3) or sesquioxide (all R2O3)."),
+    below: str = typer.Option("half", "--below", help="Value of '<DL' cells: half (DL/2), sqrt2, 0.65, dl, zero "
+                              "or nan; metrics from such cells are flagged 'censored'."),
+    eu_definition: str = typer.Option("geometric", "--eu-definition", help="eu_anomaly: geometric "
+                                      "Eu_N/√(Sm_N·Gd_N), arithmetic, or sm_tb."),
+    ce_definition: str = typer.Option("geometric", "--ce-definition", help="ce_anomaly: geometric "
+                                      "Ce_N/√(La_N·Pr_N), lawrence (Pr, Nd) or arithmetic."),
+    prices: Path | None = typer.Option(None, "--prices", exists=True, dir_okay=False,
+                                       help="Oxide price CSV: oxide (or element), usd_per_kg, date, basis[, "
+                                            "source] → basket price and in-situ value."),
+    residuals: bool = typer.Option(False, "--residuals", help="Also write the per-element lambda-fit residuals."),
+    out: Path | None = typer.Option(None, "--out", dir_okay=False,
+                                    help="Write the metrics CSV (one row per sample, id columns first) and its "
+                                         "conventions to <out>.meta.json."),
+    json_out: bool = _JSON,
+) -> None:
+    """REE metrics (TREO, splits, NdPr, CREO, anomalies, slopes, tetrads) and O'Neill lambdas per sample."""
+    from critmin.geochem.characterise import characterise
+    from critmin.provenance import RunRecord, sha256_file
+
+    _choice(oxide_set, OXIDE_SETS, "--oxide-set")
+    _choice(below, BELOW, "--below")
+    _choice(eu_definition, EU_DEFINITIONS, "--eu-definition")
+    _choice(ce_definition, CE_DEFINITIONS, "--ce-definition")
+    table = _read(file, units, sheet, id_columns)
+    price_table = _prices(prices)
+    result = characterise(table, normalise_to=normalise, prices=price_table, oxide_set=oxide_set,
+                          below=below,  # type: ignore[arg-type]
+                          lambda_residuals=residuals, eu_definition=eu_definition,  # type: ignore[arg-type]
+                          ce_definition=ce_definition)  # type: ignore[arg-type]
+    params = {"normalise": normalise, "units": _units(units), "sheet": sheet, "oxide_set": oxide_set,
+              "below": below, "eu_definition": eu_definition, "ce_definition": ce_definition,
+              "prices": str(prices) if prices else None, "residuals": residuals}
+    run = RunRecord.create("geochem.characterise", inputs_sha256=sha256_file(file), parameters=params)
+    metadata = {**result.attrs.get("critmin", {}), "run": run.to_dict()}
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result.to_csv(out, index=False)
+        meta_path = out.with_name(out.name + ".meta.json")
+        meta_path.write_text(json.dumps(metadata, indent=2, default=str, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+    if json_out:
+        doc: dict[str, Any] = {"source": str(file), "rows": len(result), "out": str(out) if out else None,
+                               "columns": [str(c) for c in result.columns], "metadata": metadata,
+                               "summary": _column_summary(result, SUMMARY_COLUMNS)}
+        if out is None:
+            doc["samples"] = _records(result)
+        print_json(doc)
+        return
+    meta = result.attrs.get("critmin", {})
+    console.print(f"{file}: {len(result)} samples; normaliser {meta.get('normaliser', normalise)}, oxide set "
+                  f"{meta.get('oxide_set', oxide_set)}, lambdas on {meta.get('lambda_reference', '?')}, "
+                  f"'<DL' as {below}", highlight=False)
+    if out is not None:
+        console.print(f"wrote {out} ({len(result.columns)} columns) and {out.name}.meta.json", highlight=False)
+    ids = [str(c) for c in table.passthrough.columns][:1]
+    shown = [c for c in SUMMARY_COLUMNS if c in result.columns]
+    t = Table(*ids, *[_SHORT[c] for c in shown], box=None, pad_edge=False)
+    for _, row in result.head(20).iterrows():
+        t.add_row(*[_fmt(row[c]) for c in ids], *[_fmt(row[c], 4) for c in shown])
+    console.print(t)
+    if len(result) > 20:
+        console.print(f"… {len(result) - 20} more rows" + ("" if out else " (use --out to write them all)"))
+    for w in table.warnings[:20]:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+# ------------------------------------------------------------------------------------------ references
+
+
+@app.command("references")
+@handle_errors
+def references_cmd(json_out: bool = _JSON) -> None:
+    """List the named reference compositions (normalisers) with their citations."""
+    from critmin.geochem.references import DEFAULT_REFERENCE, list_references
+
+    refs = list_references()
+    if json_out:
+        print_json({"default": DEFAULT_REFERENCE, "references": [r.to_dict() for r in refs]})
+        return
+    width = max(len(r.name) for r in refs)
+    for r in refs:
+        default = " (default)" if r.name == DEFAULT_REFERENCE else ""
+        doi = f" doi:{r.doi}" if r.doi else ""
+        console.print(f"{r.name.ljust(width)}  {r.kind}{default}; published in {r.units}", highlight=False,
+                      markup=False)
+        console.print(f"{' ' * width}  {r.citation}{doi}", highlight=False, markup=False)
+
+
+# ------------------------------------------------------------------------------------------ qaqc
+
+
+def _read_crm_table(path: Path | None) -> pd.DataFrame | None:
+    if path is None:
+        return None
+    import numpy as np
+    import pandas as pd
+
+    try:
+        t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the certified-values table ({exc})", file=path) from exc
+    need = {"crm", "element", "value", "unit"}
+    if not need <= set(t.columns):
+        raise InputError(f"certified-values table columns {list(t.columns)}; expected crm, element, value, unit"
+                         "[, uncertainty, uncertainty_type (1sd|2sd|ci95|none), source] (the layout of "
+                         "critmin's bundled crm_certified_values table)", file=path)
+    for i, v in enumerate(t["value"], start=1):
+        try:
+            float(v)
+        except ValueError:
+            raise InputError(f"value {v!r} is not a number", file=path, row=i, column="value") from None
+    t["value"] = pd.to_numeric(t["value"])
+    if "uncertainty" not in t.columns:
+        t["uncertainty"] = np.nan
+    else:
+        t["uncertainty"] = pd.to_numeric(t["uncertainty"].replace("", np.nan), errors="coerce")
+    if "uncertainty_type" not in t.columns:
+        t["uncertainty_type"] = np.where(t["uncertainty"].notna(), "1sd", "none")
+    for col in ("value_type", "verification", "source"):
+        if col not in t.columns:
+            t[col] = str(path) if col == "source" else ""
+    return t
+
+
+def _write_qaqc_plots(report: Any, table: AssayTable, plot_dir: Path) -> list[str]:
+    """Control charts (CRM × element with a chart SD) and Thompson–Howarth plots (elements with ≥ 22 pairs)."""
+    import numpy as np
+
+    from critmin.plot.geochem import plot_control_chart, plot_duplicates
+
+    plot_dir.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    pts = report.crm_points
+    crm = report.crm
+    if not crm.empty and not pts.empty:
+        keys = [c for c in ("material", "crm") if c in crm.columns][:1]
+        if keys and {"element", "center", "control_sd"} <= set(crm.columns):
+            key = keys[0]
+            seen = set()
+            for _, row in crm.iterrows():
+                mat, el = row[key], row["element"]
+                if (mat, el) in seen or not np.isfinite(row["center"]) or not np.isfinite(row["control_sd"]) \
+                        or row["control_sd"] <= 0:
+                    continue
+                seen.add((mat, el))
+                sel = pts[(pts[key] == mat) & (pts["element"] == el)] if key in pts.columns else pts.iloc[0:0]
+                if sel.empty:
+                    continue
+                fig = plot_control_chart(sel["value"].to_numpy(dtype=float), certified=float(row["center"]),
+                                         sd=float(row["control_sd"]), crm=str(mat), analyte=str(el),
+                                         unit=str(row.get("unit", "") or "ppm"))
+                name = plot_dir / f"control_{_safe(mat)}_{_safe(el)}.png"
+                fig.savefig(name, dpi=110)
+                written.append(str(name))
+    pairs = report.duplicate_pairs
+    if not pairs.empty and {"element", "a", "b"} <= set(pairs.columns):
+        used = pairs[pairs["used"]] if "used" in pairs.columns else pairs
+        for el, grp in used.groupby("element"):
+            if len(grp) < 22:
+                continue
+            unit = str(grp["unit"].iloc[0]) if "unit" in grp.columns else "ppm"
+            fig = plot_duplicates(grp["a"].to_numpy(dtype=float), grp["b"].to_numpy(dtype=float),
+                                  analyte=str(el), unit=unit)
+            name = plot_dir / f"duplicates_{_safe(el)}.png"
+            fig.savefig(name, dpi=110)
+            written.append(str(name))
+    return written
+
+
+def _safe(text: Any) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-." else "_" for ch in str(text)).strip("_") or "x"
+
+
+@app.command("qaqc")
+@handle_errors
+def qaqc_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Assay file with CRMs, duplicates, blanks."),
+    batch_column: str | None = typer.Option(None, "--batch-column", help="Column whose value is the batch (lab "
+                                            "job / batch id; dates group by day)."),
+    run_length: int | None = typer.Option(None, "--run-length", min=1, help="A batch is a run of N consecutive "
+                                          "rows."),
+    id_column: str | None = typer.Option(None, "--id-column", help="Sample-id column (default: SampleNo, "
+                                         "sample_id … or the first text column)."),
+    crm_table: Path | None = typer.Option(None, "--crm-table", exists=True, dir_okay=False,
+                                          help="Certified values CSV: crm, element, value, unit[, uncertainty, "
+                                               "uncertainty_type, source] (default: the bundled table)."),
+    units: str | None = _UNITS,
+    sheet: str | None = _SHEET,
+    hard_limit: float = typer.Option(10.0, "--hard-limit", min=0, help="HARD % limit for duplicate pairs."),
+    blank_k: float = typer.Option(5.0, "--blank-k", min=0, help="A blank fails above k × detection limit."),
+    out: Path | None = typer.Option(None, "--out", file_okay=False,
+                                    help="Directory for the tables (batches.csv, crm.csv, crm_points.csv, "
+                                         "duplicates.csv, duplicate_pairs.csv, blanks.csv, classes.csv) and "
+                                         "report.json."),
+    plots: bool = typer.Option(False, "--plots", help="Also write control charts and Thompson–Howarth plots "
+                               "(PNG) into --out/plots."),
+    full: bool = typer.Option(False, "--full", help="With --json: include the per-row tables (classes, control "
+                              "chart points, duplicate pairs)."),
+    json_out: bool = _JSON,
+) -> None:
+    """QA/QC per batch: CRM control charts and bias, duplicate precision (HARD, CV, Thompson–Howarth), blanks."""
+    from critmin.geochem.qaqc import qaqc_report
+
+    if batch_column is not None and run_length is not None:
+        raise typer.BadParameter("give --batch-column or --run-length, not both", param_hint="--batch-column")
+    if plots and out is None:
+        raise typer.BadParameter("--plots writes into the --out directory; give --out DIR", param_hint="--plots")
+    table = _read(file, units, sheet, None)
+    certified = _read_crm_table(crm_table)
+    if batch_column is not None and batch_column not in table.passthrough.columns:
+        raise InputError(f"batch column {batch_column!r} not found; non-analyte columns are "
+                         f"{[str(c) for c in table.passthrough.columns]}", file=file, column=batch_column)
+    report = qaqc_report(table, batch_column=batch_column, run_length=run_length, id_column=id_column,
+                         certified=certified, hard_limit_pct=hard_limit, blank_k=blank_k)
+    written: list[str] = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, frame in report.to_frames().items():
+            frame.to_csv(out / f"{name}.csv", index=False)
+            written.append(str(out / f"{name}.csv"))
+        doc = report.to_dict()
+        doc["source"] = str(file)
+        (out / "report.json").write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+        written.append(str(out / "report.json"))
+        if plots:
+            written += _write_qaqc_plots(report, table, out / "plots")
+    if json_out:
+        d = report.to_dict()
+        if not full:
+            for k in ("classes", "crm_points", "duplicate_pairs"):
+                d.pop(k, None)
+        print_json({"source": str(file), "rows": len(table.data), **d, "written": written})
+        return
+    b = report.batches
+    console.print(f"{file}: {len(table.data)} rows, {len(b)} batches; "
+                  f"{int((b['status'] == 'fail').sum()) if not b.empty else 0} failed, "
+                  f"{int((b['status'] == 'warning').sum()) if not b.empty else 0} with warnings", highlight=False)
+    t = Table("batch", "rows", "CRMs", "CRM fail", "CRM warn", "dup pairs", "% ≤ HARD limit", "blanks > k·DL",
+              "status")
+    for _, r in b.head(50).iterrows():
+        t.add_row(str(r["batch"]), str(r["n_rows"]), str(r["n_crm"]), str(r["crm_fail"]), str(r["crm_warning"]),
+                  str(r["duplicate_checks"]), _fmt(_finite_or_none(r["duplicate_pct_within_hard_limit"]), 3),
+                  str(r["blanks_exceeding"]), str(r["status"]))
+    console.print(t)
+    if len(b) > 50:
+        console.print(f"… {len(b) - 50} more batches")
+    missing = report.metadata.get("materials_without_certified_values") or []
+    if missing:
+        console.print(f"standards without certified values (charted on their own mean and SD): "
+                      f"{', '.join(map(str, missing))}", highlight=False)
+    if written:
+        console.print(f"wrote {len(written)} files to {out}", highlight=False)
+
+
+# ------------------------------------------------------------------------------------------ anomalies
+
+
+@app.command("anomalies")
+@handle_errors
+def anomalies_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Assay file."),
+    method: str = typer.Option(..., "--method", help="mad (median + 2·MAD), tukey (Q3 + 1.5·IQR), ca "
+                               "(concentration–area fractal) or mcd (robust Mahalanobis distance on ilr "
+                               "coordinates, χ² cut-off)."),
+    by: str | None = typer.Option(None, "--by", help="Column of sample classes (e.g. lithology): thresholds per "
+                                  "class."),
+    columns: str | None = typer.Option(None, "--columns", help="Comma list of analyte columns (default: all)."),
+    units: str | None = _UNITS,
+    sheet: str | None = _SHEET,
+    id_columns: list[str] | None = _ID_COLUMNS,
+    out: Path | None = typer.Option(None, "--out", dir_okay=False,
+                                    help="Write the per-sample table (id columns, values, flags) as CSV; the "
+                                         "thresholds go to <out stem>_thresholds.csv."),
+    plots: Path | None = typer.Option(None, "--plots", file_okay=False,
+                                      help="Directory for a histogram and probability plot per variable (PNG)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Anomaly thresholds per variable (and class) and the samples above them."""
+    from critmin.geochem import anomalies as anom
+
+    if method not in ANOMALY_METHODS:
+        raise typer.BadParameter(f"{method!r} is not one of mad, tukey, ca, mcd", param_hint="--method")
+    table = _read(file, units, sheet, id_columns)
+    if by is not None and by not in table.passthrough.columns:
+        raise InputError(f"class column {by!r} not found; non-analyte columns are "
+                         f"{[str(c) for c in table.passthrough.columns]}", file=file, column=by)
+    cols = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    if cols:
+        unknown = [c for c in cols if c not in table.data.columns]
+        if unknown:
+            raise InputError(f"columns {unknown} are not analyte columns; analytes are "
+                             f"{[str(c) for c in table.data.columns]}", file=file, column=unknown[0])
+    result = anom.anomalies(table, method=ANOMALY_METHODS[method], by=by,  # type: ignore[arg-type]
+                            **({"columns": cols} if cols else {}))
+    thresholds = _thresholds_frame(result)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _samples_frame(result, table).to_csv(out, index=False)
+        if thresholds is not None:
+            thresholds.to_csv(out.with_name(f"{out.stem}_thresholds.csv"), index=False)
+    written = _anomaly_plots(result, table, thresholds, plots, method) if plots is not None else []
+    meta = _meta(result)
+    if json_out:
+        doc: dict[str, Any] = {"source": str(file), "rows": len(table.data), "method": ANOMALY_METHODS[method],
+                               "by": by, "metadata": meta,
+                               "thresholds": _records(thresholds) if thresholds is not None else None,
+                               "n_anomalous": _n_anomalous(result), "out": str(out) if out else None,
+                               "plots": written}
+        print_json(doc)
+        return
+    console.print(f"{file}: {len(table.data)} samples; method {ANOMALY_METHODS[method]}"
+                  + (f" by {by}" if by else ""), highlight=False)
+    if thresholds is not None:
+        t = Table(*[str(c) for c in thresholds.columns])
+        for _, r in thresholds.head(60).iterrows():
+            t.add_row(*[_fmt(v) for v in r.tolist()])
+        console.print(t)
+        if len(thresholds) > 60:
+            console.print(f"… {len(thresholds) - 60} more rows" + ("" if out else " (use --out)"))
+    n = _n_anomalous(result)
+    if n is not None:
+        console.print(f"{n} samples flagged as anomalous", highlight=False)
+    if out is not None:
+        console.print(f"wrote {out}", highlight=False)
+
+
+def _thresholds_frame(result: Any) -> pd.DataFrame | None:
+    import pandas as pd
+
+    th = getattr(result, "attrs", {}).get("critmin", {}).get("thresholds") if hasattr(result, "attrs") else None
+    if isinstance(th, pd.DataFrame):
+        return th
+    if isinstance(th, list):
+        return pd.DataFrame(th)
+    for name in ("thresholds", "threshold_table"):
+        val = getattr(result, name, None)
+        if isinstance(val, pd.DataFrame):
+            return val
+    return None
+
+
+def _samples_frame(result: Any, table: AssayTable) -> pd.DataFrame:
+    import pandas as pd
+
+    for name in ("samples", "flags", "table"):
+        val = getattr(result, name, None)
+        if isinstance(val, pd.DataFrame):
+            return val
+    if isinstance(result, pd.DataFrame):
+        return result
+    raise TypeError(f"unexpected anomalies result {type(result).__name__}")
+
+
+def _meta(result: Any) -> dict[str, Any]:
+    import pandas as pd
+
+    meta = getattr(result, "metadata", None)
+    if meta is None and isinstance(result, pd.DataFrame):
+        meta = result.attrs.get("critmin", {})
+    meta = dict(meta or {})
+    meta.pop("thresholds", None)
+    return json.loads(json.dumps(meta, default=str))
+
+
+def _n_anomalous(result: Any) -> int | None:
+    frame = _samples_frame(result, None)  # type: ignore[arg-type]
+    for col in ("anomalous", "is_anomaly", "anomaly"):
+        if col in frame.columns:
+            return int(frame[col].fillna(False).astype(bool).sum())
+    return None
+
+
+def _anomaly_plots(result: Any, table: AssayTable, thresholds: pd.DataFrame | None, plot_dir: Path,
+                   method: str) -> list[str]:
+    from critmin.plot.geochem import plot_anomaly_histogram, plot_probability
+
+    plot_dir.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    if thresholds is None or "variable" not in thresholds.columns or "threshold" not in thresholds.columns:
+        return written
+    for var, grp in thresholds.groupby("variable", sort=False):
+        if var not in table.data.columns:
+            continue
+        values = table.data[var].to_numpy(dtype=float)
+        th = {f"{method}" + (f" {c}" if "class" in grp.columns and str(c) not in ("", "nan", "None", "all")
+                             else ""): float(t) for c, t in zip(grp.get("class", [""] * len(grp)), grp["threshold"],
+                                                               strict=False)}
+        unit = table.units.get(str(var), "")
+        for kind, fn in (("hist", plot_anomaly_histogram), ("prob", plot_probability)):
+            fig = fn(values, th, variable=str(var), unit=unit)
+            name = plot_dir / f"{kind}_{_safe(var)}.png"
+            fig.savefig(name, dpi=110)
+            written.append(str(name))
+    return written

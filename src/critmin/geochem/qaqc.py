@@ -1,0 +1,713 @@
+"""Assay QA/QC: certified reference materials, duplicates, blanks, per batch.
+
+Rows of an :class:`~critmin.geochem.assays.AssayTable` are classified by their sample id
+(:func:`classify_samples`): certified reference materials (names in the bundled table
+``crm_certified_values`` or a user table), in-house standards (ids repeated at least
+``min_standard_repeats`` times), lab replicates (``"<id> rpt"``), field duplicates (``"<id>QA"``), blanks
+and ordinary samples. A batch is the value of a column (lab job / batch id; datetimes are grouped by
+calendar date) or a run of ``run_length`` consecutive rows.
+
+* CRMs (accuracy): Shewhart control chart per CRM and element, centre = certified value (or the run
+  mean for an in-house standard), SD = certificate SD where typed, else the laboratory's own SD of that
+  material; ±2SD warning, ±3SD failure and Westgard run rules; bias % = 100·(mean − certified)/certified.
+* Duplicates (precision): RPD, HARD = 100·|a − b|/(a + b), CV per pair = √2·|a − b|/(a + b), the RMS
+  CV_avg, and Thompson–Howarth precision σ(c) = 1.0484·(a₀ + b₀·c).
+* Blanks (contamination): a blank above k·DL (k = 5) fails; the preceding row is reported for carry-over.
+
+References
+----------
+Westgard, J.O., Barry, P.L., Hunt, M.R., Groth, T., 1981. A multi-rule Shewhart chart for quality control
+in clinical chemistry. Clinical Chemistry 27, 493–501, doi:10.1093/clinchem/27.3.493.
+
+Thompson, M., Howarth, R.J., 1976. Duplicate analysis in geochemical practice. Part I. Theoretical
+approach and estimation of analytical reproducibility. Analyst 101, 690–698, doi:10.1039/AN9760100690.
+
+Thompson, M., Howarth, R.J., 1978. A new approach to the estimation of analytical precision. Journal of
+Geochemical Exploration 9, 23–30, doi:10.1016/0375-6742(78)90035-3.
+
+Stanley, C.R., Lawie, D., 2007. Average relative error in geochemical determinations: clarification,
+calculation, and a plea for consistency. Exploration and Mining Geology 16, 267–275,
+doi:10.2113/gsemg.16.3-4.267.
+
+Abzalov, M., 2008. Quality control of assay data: a review of procedures for measuring and monitoring
+precision and accuracy. Exploration and Mining Geology 17, 131–144, doi:10.2113/gsemg.17.3-4.131.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from critmin.errors import InputError
+from critmin.provenance import RunRecord
+
+__all__ = [
+    "TH_MEDIAN_TO_SIGMA",
+    "QaqcReport",
+    "batches",
+    "blanks_report",
+    "certified_values",
+    "classify_samples",
+    "control_chart",
+    "crm_report",
+    "duplicates_report",
+    "precision_at",
+    "qaqc_report",
+    "thompson_howarth",
+]
+
+#: σ = TH_MEDIAN_TO_SIGMA · median|a − b| for pairs of normal errors: 1/(√2·Φ⁻¹(0.75)) = 1.0484
+TH_MEDIAN_TO_SIGMA: float = float(1.0 / (np.sqrt(2.0) * stats.norm.ppf(0.75)))
+
+REPLICATE_PATTERN = r"(?i)\s+(?:rpt|rep|repeat|dup|duplicate)\s*$"
+FIELD_DUPLICATE_PATTERN = r"QA\s*$"
+BLANK_PATTERN = r"(?i)\b(?:blank|blk)\b"
+_ID_CANDIDATES = ("sampleno", "sample_no", "sample_id", "sampleid", "sample", "id")
+
+
+def _key(name: object) -> str:
+    """CRM name key: upper case, no spaces, hyphens or underscores ("Till-1" == "TILL 1" == "till_1")."""
+    return re.sub(r"[\s\-_]", "", str(name)).upper()
+
+
+def certified_values() -> pd.DataFrame:
+    """The bundled table of CRM certified values (``critmin.reference`` table ``crm_certified_values``).
+
+    Columns: crm, element, value (float), unit, uncertainty (float, NaN if not typed), uncertainty_type
+    (1sd | 2sd | ci95 | none), value_type, verification, source. See ``reference/SOURCES.toml``.
+    """
+    from critmin.reference import load_table
+
+    t = load_table("crm_certified_values")
+    t["value"] = pd.to_numeric(t["value"])
+    t["uncertainty"] = pd.to_numeric(t["uncertainty"].replace("", np.nan))
+    return t
+
+
+# ------------------------------------------------------------------------------------ classification
+
+
+def _id_series(table: Any, id_column: str | None) -> pd.Series:
+    pt = table.passthrough
+    if id_column is None:
+        by_key = {re.sub(r"\s", "", str(c)).lower(): c for c in pt.columns}
+        found = next((by_key[k] for k in _ID_CANDIDATES if k in by_key), None)
+        if found is None:
+            if pt.shape[1] == 0:
+                raise InputError("the table has no id column to tell CRMs, duplicates and blanks apart")
+            found = pt.columns[0]
+        id_column = found
+    if id_column not in pt.columns:
+        raise InputError(f"id column {id_column!r} not found; passthrough columns are {list(pt.columns)}")
+    ids = pt[id_column]
+    return ids.astype(object).where(ids.notna(), "").astype(str).str.strip().rename("id")
+
+
+def classify_samples(
+    ids: pd.Series,
+    *,
+    certified: pd.DataFrame | None = None,
+    min_standard_repeats: int = 5,
+    replicate_pattern: str = REPLICATE_PATTERN,
+    field_duplicate_pattern: str = FIELD_DUPLICATE_PATTERN,
+    blank_pattern: str = BLANK_PATTERN,
+) -> pd.DataFrame:
+    """Classify rows by sample id.
+
+    Parameters
+    ----------
+    ids
+        Sample ids in row order.
+    certified
+        CRM table (default :func:`certified_values`); ids matching a ``crm`` name (ignoring case, spaces,
+        hyphens) are class ``"crm"``.
+    min_standard_repeats
+        Other ids occurring at least this often are in-house ``"standard"`` s (as in GA's QA/QC script).
+    replicate_pattern, field_duplicate_pattern, blank_pattern
+        Regular expressions; a replicate/field duplicate's parent id is the id with the match removed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``ids``: ``id``, ``sample_class`` (sample | crm | standard | replicate |
+        field_duplicate | blank), ``material`` (CRM/standard name), ``parent`` (original id of a
+        duplicate, "" otherwise), ``parent_found`` (bool).
+    """
+    cert = certified_values() if certified is None else certified
+    crm_names = {_key(n): str(n) for n in cert["crm"].unique()}
+    s = ids.astype(str).str.strip()
+    keys = s.map(_key)
+    out = pd.DataFrame({"id": s, "sample_class": "sample", "material": "", "parent": ""}, index=ids.index)
+    counts = keys.value_counts()
+    known = set(s)
+    is_blank = s.str.contains(blank_pattern, regex=True)
+    out.loc[is_blank, "sample_class"] = "blank"
+    rep = s.str.contains(replicate_pattern, regex=True) & ~is_blank
+    out.loc[rep, "sample_class"] = "replicate"
+    out.loc[rep, "parent"] = s[rep].str.replace(replicate_pattern, "", regex=True).str.strip()
+    fd = s.str.contains(field_duplicate_pattern, regex=True) & ~is_blank & ~rep
+    fd_parent = s[fd].str.replace(field_duplicate_pattern, "", regex=True).str.strip()
+    fd_ok = fd_parent.isin(known)
+    out.loc[fd_parent.index[fd_ok], "sample_class"] = "field_duplicate"
+    out.loc[fd_parent.index[fd_ok], "parent"] = fd_parent[fd_ok]
+    free = out["sample_class"].eq("sample") & s.ne("")
+    is_crm = free & keys.isin(crm_names.keys())
+    out.loc[is_crm, "sample_class"] = "crm"
+    out.loc[is_crm, "material"] = keys[is_crm].map(crm_names)
+    is_std = free & ~is_crm & keys.map(counts).ge(min_standard_repeats)
+    if is_std.any():
+        spelling = s[is_std].groupby(keys[is_std]).agg(lambda v: v.value_counts().index[0])
+        out.loc[is_std, "sample_class"] = "standard"
+        out.loc[is_std, "material"] = keys[is_std].map(spelling)
+    out["parent_found"] = out["parent"].isin(known) & out["parent"].ne("")
+    return out
+
+
+def batches(table: Any, *, batch_column: str | None = None, run_length: int | None = None) -> pd.Series:
+    """Batch label of every row: a column's value (datetimes → calendar date) or runs of consecutive rows.
+
+    With neither option every row is in batch ``"all"``. Rows without a batch value are ``"unassigned"``.
+    """
+    index = table.data.index
+    if batch_column is not None and run_length is not None:
+        raise InputError("give batch_column or run_length, not both")
+    if batch_column is not None:
+        if batch_column in table.passthrough.columns:
+            col = table.passthrough[batch_column]
+        elif batch_column in table.data.columns:
+            col = table.data[batch_column]
+        else:
+            raise InputError(f"batch column {batch_column!r} not found; columns are {list(table.passthrough.columns)}")
+        if pd.api.types.is_datetime64_any_dtype(col):
+            lab = col.dt.strftime("%Y-%m-%d")
+        else:
+            lab = col.astype(object).where(col.notna(), None).map(lambda v: None if v is None else str(v).strip())
+        return lab.fillna("unassigned").astype(str).rename("batch")
+    if run_length is not None:
+        if run_length < 1:
+            raise InputError(f"run_length must be >= 1, got {run_length}")
+        pos = np.arange(len(index)) // run_length
+        n = len(index)
+        labels = [f"rows {p * run_length + 1}-{min((p + 1) * run_length, n)}" for p in pos]
+        return pd.Series(labels, index=index, name="batch")
+    return pd.Series("all", index=index, name="batch")
+
+
+# ----------------------------------------------------------------------------------------- CRMs
+
+
+def control_chart(values: Any, center: float, sd: float) -> pd.DataFrame:
+    """Shewhart chart with Westgard multi-rules for one material and element, in run order.
+
+    Parameters
+    ----------
+    values
+        Results in insertion order (NaN = not reported/censored; skipped by the run rules).
+    center, sd
+        Centre line and standard deviation of the chart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per point: ``value``, ``z`` = (value − centre)/SD, ``beyond_2sd``, ``beyond_3sd`` and the rules
+        ``rule_1_3s`` (one point beyond ±3SD), ``rule_2_2s`` (two consecutive beyond 2SD on one side),
+        ``rule_r_4s`` (consecutive points beyond +2SD and −2SD), ``rule_4_1s`` (four consecutive beyond
+        1SD on one side), ``rule_10_x`` (ten consecutive on one side of the centre), each flagged on the
+        point that completes it; ``status`` is "fail" if any rule fires, "warning" beyond 2SD, else "ok".
+
+    References
+    ----------
+    Westgard, J.O., Barry, P.L., Hunt, M.R., Groth, T., 1981. Clinical Chemistry 27, 493–501,
+    doi:10.1093/clinchem/27.3.493.
+    """
+    v = np.asarray(values, dtype=float)
+    n = v.size
+    z = (v - center) / sd if sd > 0 else np.full(n, np.nan)
+    ok = np.isfinite(z)
+    zz = z[ok]
+    m = zz.size
+
+    def run(cond: np.ndarray, k: int) -> np.ndarray:
+        c = cond.astype(int)
+        if m < k:
+            return np.zeros(m, dtype=bool)
+        window = np.convolve(c, np.ones(k, dtype=int), mode="full")[:m]
+        res = window >= k
+        res[: k - 1] = False
+        return res
+
+    r13 = np.abs(zz) > 3
+    r22 = run(zz > 2, 2) | run(zz < -2, 2)
+    prev = np.concatenate([[np.nan], zz[:-1]])
+    r4s = ((zz > 2) & (prev < -2)) | ((zz < -2) & (prev > 2))
+    r41 = run(zz > 1, 4) | run(zz < -1, 4)
+    r10 = run(zz > 0, 10) | run(zz < 0, 10)
+    out = pd.DataFrame({"value": v, "z": z})
+    out["beyond_2sd"] = np.abs(z) > 2
+    out["beyond_3sd"] = np.abs(z) > 3
+    for name, arr in (("rule_1_3s", r13), ("rule_2_2s", r22), ("rule_r_4s", r4s), ("rule_4_1s", r41),
+                      ("rule_10_x", r10)):
+        col = np.zeros(n, dtype=bool)
+        col[ok] = arr
+        out[name] = col
+    rules = out[["rule_1_3s", "rule_2_2s", "rule_r_4s", "rule_4_1s", "rule_10_x"]].any(axis=1)
+    out["status"] = np.where(rules, "fail", np.where(out["beyond_2sd"], "warning", "ok"))
+    return out
+
+
+def _element_columns(table: Any, columns: list[str] | None) -> list[str]:
+    cols = list(table.data.columns) if columns is None else columns
+    missing = [c for c in cols if c not in table.data.columns]
+    if missing:
+        raise InputError(f"columns {missing} are not value columns of the table")
+    return cols
+
+
+def _unit_factor(table: Any, col: str) -> float:
+    from critmin.geochem.units import to_ppm_factor
+
+    unit = table.units.get(col, "ppm")
+    return to_ppm_factor(unit)
+
+
+def _crm_tables(
+    table: Any, classes: pd.DataFrame, batch: pd.Series, cert: pd.DataFrame, columns: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cert_idx = {(_key(r.crm), str(r.element)): r for r in cert.itertuples(index=False)}
+    mats = classes[classes["sample_class"].isin(["crm", "standard"])]
+    summaries: list[dict[str, Any]] = []
+    points: list[pd.DataFrame] = []
+    codes = table.censored
+    for material, rows in mats.groupby("material", sort=True):
+        idx = rows.index
+        kind = str(rows["sample_class"].iloc[0])
+        for col in columns:
+            element = str(table.analytes.get(col, col))
+            vals = table.data.loc[idx, col].astype(float)
+            cens = codes.loc[idx, col].isin(["<", ">"])
+            used = vals.where(~cens)
+            if used.notna().sum() == 0 and not cens.any():
+                continue
+            factor = _unit_factor(table, col)
+            rec = cert_idx.get((_key(material), element))
+            certified = rec.value / factor if rec is not None else np.nan
+            cert_sd = np.nan
+            if rec is not None and np.isfinite(rec.uncertainty):
+                if rec.uncertainty_type == "1sd":
+                    cert_sd = rec.uncertainty / factor
+                elif rec.uncertainty_type == "2sd":
+                    cert_sd = rec.uncertainty / 2 / factor
+            obs_sd = float(used.std(ddof=1)) if used.notna().sum() > 1 else np.nan
+            if np.isfinite(certified):
+                center = certified
+                sd, basis = (cert_sd, "certified value, certificate SD") if np.isfinite(cert_sd) else (
+                    obs_sd, "certified value, laboratory SD")
+            else:
+                center, sd, basis = float(used.mean()), obs_sd, "laboratory mean and SD"
+            chart = control_chart(used.to_numpy(), center, sd if np.isfinite(sd) else 0.0)
+            chart.insert(0, "row", classes.index.get_indexer(idx) + 1)
+            chart.insert(0, "batch", batch.loc[idx].to_numpy())
+            chart.insert(0, "column", col)
+            chart.insert(0, "element", element)
+            chart.insert(0, "material", material)
+            chart["censored"] = cens.to_numpy()
+            chart["center"] = center
+            chart["sd"] = sd
+            points.append(chart)
+            for b, grp in chart.groupby("batch", sort=False):
+                val = grp["value"]
+                n = int(val.notna().sum())
+                mean = float(val.mean()) if n else np.nan
+                bias = 100.0 * (mean - certified) / certified if np.isfinite(certified) and n else np.nan
+                rules = [r for r in ("rule_1_3s", "rule_2_2s", "rule_r_4s", "rule_4_1s", "rule_10_x") if grp[r].any()]
+                status = "no data" if n == 0 else ("fail" if rules else ("warning" if grp["beyond_2sd"].any() else "pass"))
+                summaries.append({
+                    "material": material, "kind": kind, "element": element, "column": col,
+                    "unit": table.units.get(col, "ppm"), "batch": b, "n": n, "n_censored": int(grp["censored"].sum()),
+                    "mean": mean, "median": float(val.median()) if n else np.nan,
+                    "sd": float(val.std(ddof=1)) if n > 1 else np.nan,
+                    "rsd_pct": float(100 * val.std(ddof=1) / mean) if n > 1 and mean else np.nan,
+                    "certified": certified, "certified_sd": cert_sd, "center": center, "control_sd": sd,
+                    "limits_basis": basis, "bias_pct": bias,
+                    "bias_class": _bias_class(bias),
+                    "n_beyond_2sd": int(grp["beyond_2sd"].sum()), "n_beyond_3sd": int(grp["beyond_3sd"].sum()),
+                    "rules_violated": ",".join(r.removeprefix("rule_") for r in rules), "status": status,
+                })
+    summary = pd.DataFrame(summaries)
+    pts = pd.concat(points, ignore_index=True) if points else pd.DataFrame()
+    return summary, pts
+
+
+def _bias_class(bias: float) -> str:
+    if not np.isfinite(bias):
+        return ""
+    a = abs(bias)
+    return "good" if a < 5 else ("questionable" if a <= 10 else "unacceptable")
+
+
+def crm_report(
+    table: Any,
+    *,
+    id_column: str | None = None,
+    certified: pd.DataFrame | None = None,
+    batch_column: str | None = None,
+    run_length: int | None = None,
+    columns: list[str] | None = None,
+    min_standard_repeats: int = 5,
+) -> pd.DataFrame:
+    """Accuracy of reference materials per material, element and batch.
+
+    Returns one row per (material, element, batch): n, n_censored, mean, median, sd, rsd_pct, certified
+    (in the column's unit), center/control_sd of the chart and their basis, bias_pct =
+    100·(mean − certified)/certified, bias_class (good < 5 % ≤ questionable ≤ 10 % < unacceptable; a
+    convention to verify per project), points beyond 2SD/3SD, Westgard rules violated and status.
+    Censored results are excluded from the statistics and counted. See :func:`control_chart` for the
+    per-point chart.
+
+    References
+    ----------
+    Westgard, J.O., et al., 1981. Clinical Chemistry 27, 493–501, doi:10.1093/clinchem/27.3.493.
+
+    Abzalov, M., 2008. Exploration and Mining Geology 17, 131–144, doi:10.2113/gsemg.17.3-4.131.
+    """
+    cert = certified_values() if certified is None else certified
+    classes = classify_samples(_id_series(table, id_column), certified=cert, min_standard_repeats=min_standard_repeats)
+    batch = batches(table, batch_column=batch_column, run_length=run_length)
+    summary, _ = _crm_tables(table, classes, batch, cert, _element_columns(table, columns))
+    return summary
+
+
+# ------------------------------------------------------------------------------------ duplicates
+
+
+def thompson_howarth(means: Any, abs_diffs: Any, *, group_size: int = 11) -> dict[str, Any]:
+    """Thompson–Howarth precision: σ(c) = intercept + slope·c from duplicate pairs.
+
+    Pairs are sorted by their mean and cut into consecutive groups of ``group_size`` (a remainder
+    smaller than a group is dropped); the median |a − b| of each group is regressed (least squares) on the
+    group's median mean, and scaled by 1.0484 = 1/(√2·Φ⁻¹(0.75)) because median|d| = 0.9539·σ for the
+    difference of two results with normal errors of SD σ.
+
+    Returns
+    -------
+    dict
+        ``intercept``, ``slope`` (of σ in the data's unit), ``n_pairs``, ``n_groups``, ``group_means``,
+        ``group_median_abs_diff``, ``reliable`` (n_pairs ≥ 50, the authors' minimum). NaN coefficients
+        with fewer than two groups.
+
+    References
+    ----------
+    Thompson, M., Howarth, R.J., 1978. J. Geochem. Explor. 9, 23–30, doi:10.1016/0375-6742(78)90035-3.
+    """
+    m = np.asarray(means, dtype=float)
+    d = np.abs(np.asarray(abs_diffs, dtype=float))
+    ok = np.isfinite(m) & np.isfinite(d)
+    m, d = m[ok], d[ok]
+    order = np.argsort(m, kind="stable")
+    m, d = m[order], d[order]
+    g = m.size // group_size
+    gm = [float(np.median(m[i * group_size:(i + 1) * group_size])) for i in range(g)]
+    gd = [float(np.median(d[i * group_size:(i + 1) * group_size])) for i in range(g)]
+    if g >= 2 and np.ptp(gm) > 0:
+        fit = stats.linregress(gm, gd)
+        intercept, slope = TH_MEDIAN_TO_SIGMA * fit.intercept, TH_MEDIAN_TO_SIGMA * fit.slope
+    else:
+        intercept = slope = float("nan")
+    return {"intercept": float(intercept), "slope": float(slope), "n_pairs": int(m.size), "n_groups": g,
+            "group_means": gm, "group_median_abs_diff": gd, "reliable": bool(m.size >= 50)}
+
+
+def precision_at(th: dict[str, Any], concentration: float) -> float:
+    """Relative precision (%) at a concentration, 95 % level: P_c = 200·σ(c)/c (Thompson & Howarth 1978)."""
+    sigma = th["intercept"] + th["slope"] * concentration
+    return float(200.0 * sigma / concentration)
+
+
+def _pairs(table: Any, classes: pd.DataFrame, batch: pd.Series, columns: list[str], min_dl_multiple: float
+           ) -> pd.DataFrame:
+    dups = classes[classes["sample_class"].isin(["replicate", "field_duplicate"]) & classes["parent_found"]]
+    if dups.empty:
+        return pd.DataFrame()
+    first_row = {v: i for i, v in reversed(list(zip(classes.index, classes["id"], strict=True)))}
+    pos = {ix: p for p, ix in enumerate(classes.index)}
+    rows: list[dict[str, Any]] = []
+    data, codes, dl = table.data, table.censored, table.detection_limit
+    for ix, rec in dups.iterrows():
+        orig = first_row[rec["parent"]]
+        for col in columns:
+            a, b = float(data.at[orig, col]), float(data.at[ix, col])
+            ca, cb = codes.at[orig, col], codes.at[ix, col]
+            if ca == "missing" or cb == "missing" or (not np.isfinite(a) and ca == "") or (
+                    not np.isfinite(b) and cb == ""):
+                continue
+            censored = ca in ("<", ">") or cb in ("<", ">")
+            lim = np.nanmax([dl.at[orig, col], dl.at[ix, col], np.nan]) if not (
+                np.isnan(dl.at[orig, col]) and np.isnan(dl.at[ix, col])) else np.nan
+            mean = (a + b) / 2 if not censored else np.nan
+            diff = abs(a - b) if not censored else np.nan
+            s = a + b
+            rows.append({
+                "kind": rec["sample_class"], "original_id": rec["parent"], "duplicate_id": rec["id"],
+                "original_row": pos[orig] + 1, "duplicate_row": pos[ix] + 1, "batch": batch.loc[ix],
+                "element": str(table.analytes.get(col, col)), "column": col, "a": a, "b": b,
+                "censored": censored, "mean": mean, "abs_diff": diff,
+                "rpd_pct": 100 * diff / mean if mean else np.nan,
+                "hard_pct": 100 * diff / s if not censored and s else np.nan,
+                "cv_pct": 100 * np.sqrt(2) * diff / s if not censored and s else np.nan,
+                "detection_limit": lim,
+                "used": (not censored) and not (np.isfinite(lim) and mean < min_dl_multiple * lim),
+            })
+    return pd.DataFrame(rows)
+
+
+def _dup_summary(pairs: pd.DataFrame, hard_limit_pct: float, group_size: int) -> pd.DataFrame:
+    out: list[dict[str, Any]] = []
+    if pairs.empty:
+        return pd.DataFrame()
+    for (kind, col), grp in pairs.groupby(["kind", "column"], sort=True):
+        u = grp[grp["used"]]
+        th = thompson_howarth(u["mean"], u["abs_diff"], group_size=group_size)
+        med = float(u["mean"].median()) if len(u) else np.nan
+        out.append({
+            "kind": kind, "element": grp["element"].iloc[0], "column": col, "n_pairs": len(grp),
+            "n_used": len(u), "n_censored": int(grp["censored"].sum()),
+            "median_hard_pct": float(u["hard_pct"].median()) if len(u) else np.nan,
+            "pct_hard_within_limit": float(100 * (u["hard_pct"] <= hard_limit_pct).mean()) if len(u) else np.nan,
+            "cv_avg_pct": float(np.sqrt(np.mean(np.square(u["cv_pct"])))) if len(u) else np.nan,
+            "th_intercept": th["intercept"], "th_slope": th["slope"], "th_groups": th["n_groups"],
+            "th_reliable": th["reliable"], "median_concentration": med,
+            "precision_pct_at_median": precision_at(th, med) if np.isfinite(th["slope"]) and med > 0 else np.nan,
+        })
+    return pd.DataFrame(out)
+
+
+def duplicates_report(
+    table: Any,
+    *,
+    id_column: str | None = None,
+    columns: list[str] | None = None,
+    min_dl_multiple: float = 0.0,
+    hard_limit_pct: float = 10.0,
+    group_size: int = 11,
+    pairs: bool = False,
+) -> pd.DataFrame:
+    """Precision from replicate and field-duplicate pairs, per kind and element.
+
+    Parameters
+    ----------
+    min_dl_multiple
+        Pairs whose mean is below this multiple of the DL are listed but not used (10–15 is common
+        practice); pairs with a censored member are never used.
+    hard_limit_pct
+        HARD acceptance limit for ``pct_hard_within_limit`` (10 % pulp, 20 % coarse reject, 30 % field
+        duplicates are common conventions).
+    pairs
+        Return the pair-level table (a, b, mean, abs_diff, rpd_pct, hard_pct, cv_pct, used) instead of
+        the summary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Summary per (kind, element): n_pairs, n_used, median_hard_pct, pct_hard_within_limit,
+        cv_avg_pct = 100·√(mean(CV_pair²)), Thompson–Howarth intercept/slope of σ(c) and precision at the
+        median concentration.
+
+    References
+    ----------
+    Stanley, C.R., Lawie, D., 2007. Exploration and Mining Geology 16, 267–275, doi:10.2113/gsemg.16.3-4.267.
+
+    Thompson, M., Howarth, R.J., 1978. J. Geochem. Explor. 9, 23–30, doi:10.1016/0375-6742(78)90035-3.
+    """
+    classes = classify_samples(_id_series(table, id_column))
+    p = _pairs(table, classes, batches(table), _element_columns(table, columns), min_dl_multiple)
+    return p if pairs else _dup_summary(p, hard_limit_pct, group_size)
+
+
+# ----------------------------------------------------------------------------------------- blanks
+
+
+def _blanks(table: Any, classes: pd.DataFrame, batch: pd.Series, columns: list[str], k: float) -> pd.DataFrame:
+    bl = classes.index[classes["sample_class"].eq("blank")]
+    if len(bl) == 0:
+        return pd.DataFrame()
+    pos = {ix: p for p, ix in enumerate(classes.index)}
+    col_dl = table.detection_limit[columns].min()
+    rows: list[dict[str, Any]] = []
+    for ix in bl:
+        p = pos[ix]
+        prev = classes.index[p - 1] if p > 0 else None
+        for col in columns:
+            code = table.censored.at[ix, col]
+            if code == "missing":
+                continue
+            dl = table.detection_limit.at[ix, col]
+            dl = dl if np.isfinite(dl) else col_dl[col]
+            val = float(table.data.at[ix, col]) if code != "<" else np.nan
+            exceeds = bool(np.isfinite(val) and np.isfinite(dl) and val > k * dl)
+            rows.append({
+                "id": classes.at[ix, "id"], "row": p + 1, "batch": batch.loc[ix],
+                "element": str(table.analytes.get(col, col)), "column": col, "value": val,
+                "censored": code == "<", "detection_limit": dl, "limit": k * dl if np.isfinite(dl) else np.nan,
+                "exceeds": exceeds,
+                "previous_id": classes.at[prev, "id"] if prev is not None else "",
+                "previous_value": float(table.data.at[prev, col]) if prev is not None else np.nan,
+                "status": "fail" if exceeds else ("pass" if np.isfinite(dl) else "no detection limit"),
+            })
+    return pd.DataFrame(rows)
+
+
+def blanks_report(table: Any, *, id_column: str | None = None, columns: list[str] | None = None, k: float = 5.0
+                  ) -> pd.DataFrame:
+    """Contamination check of blanks: a blank result above ``k``·DL fails (k = 5 typical, 3–10 used).
+
+    One row per blank and element: value (NaN if "<DL"), detection_limit (the cell's, else the column's
+    lowest), limit = k·DL, exceeds, and the preceding row's id and value to judge carry-over.
+    """
+    classes = classify_samples(_id_series(table, id_column))
+    return _blanks(table, classes, batches(table), _element_columns(table, columns), k)
+
+
+# ----------------------------------------------------------------------------------------- report
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    if df is None or df.empty:
+        return []
+    obj = df.astype(object).where(df.notna(), None)
+    recs = obj.to_dict(orient="records")
+    clean: list[dict[str, Any]] = []
+    for r in recs:
+        c: dict[str, Any] = {}
+        for k, v in r.items():
+            if isinstance(v, np.generic):
+                v = v.item()
+            if isinstance(v, float) and not np.isfinite(v):
+                v = None
+            c[str(k)] = v
+        clean.append(c)
+    return clean
+
+
+@dataclass
+class QaqcReport:
+    """QA/QC of one assay table: per-batch summary and the CRM, duplicate and blank tables.
+
+    Attributes
+    ----------
+    batches
+        One row per batch: row counts by class, CRM checks failed/warned, duplicate pairs within the
+        HARD limit, blanks exceeding k·DL, and ``status`` (fail | warning | pass).
+    crm, crm_points
+        :func:`crm_report` summary and the control-chart points.
+    duplicates, duplicate_pairs
+        :func:`duplicates_report` summary and pairs.
+    blanks
+        :func:`blanks_report` rows.
+    classes
+        Row classification (:func:`classify_samples`) with the batch label.
+    metadata
+        Parameters and conventions; ``run`` is the provenance record.
+    """
+
+    batches: pd.DataFrame
+    crm: pd.DataFrame
+    crm_points: pd.DataFrame
+    duplicates: pd.DataFrame
+    duplicate_pairs: pd.DataFrame
+    blanks: pd.DataFrame
+    classes: pd.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+    run: RunRecord | None = None
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """The tables by name (for CSV/Excel export)."""
+        return {"batches": self.batches, "crm": self.crm, "crm_points": self.crm_points,
+                "duplicates": self.duplicates, "duplicate_pairs": self.duplicate_pairs,
+                "blanks": self.blanks, "classes": self.classes}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary (tables as lists of records; NaN → None)."""
+        d: dict[str, Any] = {k: _records(v) for k, v in self.to_frames().items() if k != "crm_points"}
+        d["crm_points"] = _records(self.crm_points)
+        d["metadata"] = dict(self.metadata)
+        d["run"] = self.run.to_dict() if self.run is not None else None
+        return d
+
+
+def _table_hash(table: Any) -> str:
+    h = hashlib.sha256()
+    h.update(pd.util.hash_pandas_object(table.data, index=False).to_numpy().tobytes())
+    h.update(pd.util.hash_pandas_object(table.censored, index=False).to_numpy().tobytes())
+    h.update(str(getattr(table, "source", "")).encode())
+    return h.hexdigest()
+
+
+def qaqc_report(
+    table: Any,
+    *,
+    batch_column: str | None = None,
+    run_length: int | None = None,
+    id_column: str | None = None,
+    certified: pd.DataFrame | None = None,
+    columns: list[str] | None = None,
+    min_standard_repeats: int = 5,
+    min_dl_multiple: float = 0.0,
+    hard_limit_pct: float = 10.0,
+    blank_k: float = 5.0,
+    group_size: int = 11,
+) -> QaqcReport:
+    """Full QA/QC of an assay table, per batch (a column's value or runs of ``run_length`` rows).
+
+    Parameters are those of :func:`crm_report`, :func:`duplicates_report` and :func:`blanks_report`.
+    A batch fails if a CRM chart rule fires or a blank exceeds k·DL in it; it is a warning if a CRM is
+    beyond 2SD or fewer than 90 % of its duplicate pairs are within the HARD limit.
+
+    References
+    ----------
+    Abzalov, M., 2008. Exploration and Mining Geology 17, 131–144, doi:10.2113/gsemg.17.3-4.131.
+    """
+    cert = certified_values() if certified is None else certified
+    cols = _element_columns(table, columns)
+    classes = classify_samples(_id_series(table, id_column), certified=cert, min_standard_repeats=min_standard_repeats)
+    batch = batches(table, batch_column=batch_column, run_length=run_length)
+    crm, pts = _crm_tables(table, classes, batch, cert, cols)
+    pairs = _pairs(table, classes, batch, cols, min_dl_multiple)
+    dsum = _dup_summary(pairs, hard_limit_pct, group_size)
+    blanks = _blanks(table, classes, batch, cols, blank_k)
+    cl = classes.assign(batch=batch)
+    rows: list[dict[str, Any]] = []
+    for b in pd.unique(batch):
+        c = cl[cl["batch"] == b]["sample_class"].value_counts()
+        cb = crm[crm["batch"] == b] if not crm.empty else crm
+        pb = pairs[(pairs["batch"] == b) & pairs["used"]] if not pairs.empty else pairs
+        bb = blanks[blanks["batch"] == b] if not blanks.empty else blanks
+        n_fail = int((cb["status"] == "fail").sum()) if not cb.empty else 0
+        n_warn = int((cb["status"] == "warning").sum()) if not cb.empty else 0
+        within = float(100 * (pb["hard_pct"] <= hard_limit_pct).mean()) if not pb.empty else np.nan
+        n_blank_fail = int(bb["exceeds"].sum()) if not bb.empty else 0
+        status = "fail" if (n_fail or n_blank_fail) else (
+            "warning" if (n_warn or (np.isfinite(within) and within < 90)) else "pass")
+        rows.append({
+            "batch": b, "n_rows": int(c.sum()), **{f"n_{k}": int(c.get(k, 0)) for k in
+                                                    ("sample", "crm", "standard", "replicate", "field_duplicate", "blank")},
+            "crm_checks": len(cb), "crm_fail": n_fail, "crm_warning": n_warn,
+            "duplicate_checks": len(pb), "duplicate_pct_within_hard_limit": within,
+            "blanks_exceeding": n_blank_fail, "status": status,
+        })
+    params = {"batch_column": batch_column, "run_length": run_length, "id_column": id_column,
+              "min_standard_repeats": min_standard_repeats, "min_dl_multiple": min_dl_multiple,
+              "hard_limit_pct": hard_limit_pct, "blank_k": blank_k, "group_size": group_size,
+              "certified": "bundled crm_certified_values" if certified is None else "user table"}
+    meta = {**params, "th_median_to_sigma": TH_MEDIAN_TO_SIGMA,
+            "control_limits": "±2SD warning, ±3SD and Westgard 2-2s, R-4s, 4-1s, 10-x rules fail",
+            "bias_classes": "good < 5 % <= questionable <= 10 % < unacceptable",
+            "materials_without_certified_values": sorted(
+                set(classes.loc[classes["sample_class"] == "standard", "material"]))}
+    run = RunRecord.create("geochem.qaqc_report", inputs_sha256=_table_hash(table), parameters=params)
+    return QaqcReport(pd.DataFrame(rows), crm, pts, dsum, pairs, blanks, cl, meta, run)

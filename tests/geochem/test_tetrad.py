@@ -1,0 +1,34 @@
+"""Tetrad effect after Irber (1999), GCA 63:489-508, doi:10.1016/S0016-7037(98)00291-5: t1, t3 from the
+inner elements' departure from log-linear interpolation of the outer elements of each tetrad."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from critmin.geochem.tetrad import tetrad_effect
+
+
+def test_flat_pattern_has_no_tetrad_effect() -> None:
+    flat = pd.DataFrame({e: [10.0] for e in ("La", "Ce", "Pr", "Nd", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu")})
+    out = tetrad_effect(flat)
+    assert out.iloc[0].to_numpy() == pytest.approx([1.0, 1.0, 1.0, 1.0])
+
+
+def test_log_linear_slope_has_no_tetrad_effect() -> None:
+    z = {"La": 57, "Ce": 58, "Pr": 59, "Nd": 60, "Gd": 64, "Tb": 65, "Dy": 66, "Ho": 67}
+    df = pd.DataFrame({e: [100 * np.exp(-0.3 * (k - 57))] for e, k in z.items()})
+    assert tetrad_effect(df)["tetrad_te13"].iloc[0] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_by_hand() -> None:
+    n = {"La": 100.0, "Ce": 130.0, "Pr": 110.0, "Nd": 60.0, "Gd": 20.0, "Tb": 25.0, "Dy": 22.0, "Ho": 12.0}
+    t1 = np.sqrt((n["Ce"] / (n["La"] ** (2 / 3) * n["Nd"] ** (1 / 3))) * (n["Pr"] / (n["La"] ** (1 / 3) * n["Nd"] ** (2 / 3))))
+    t3 = np.sqrt((n["Tb"] / (n["Gd"] ** (2 / 3) * n["Ho"] ** (1 / 3))) * (n["Dy"] / (n["Gd"] ** (1 / 3) * n["Ho"] ** (2 / 3))))
+    out = tetrad_effect(pd.DataFrame({k: [v] for k, v in n.items()}))
+    assert out["tetrad_t1"].iloc[0] == pytest.approx(t1, rel=1e-12)
+    assert out["tetrad_t3"].iloc[0] == pytest.approx(t3, rel=1e-12)
+    assert out["tetrad_te13"].iloc[0] == pytest.approx(np.sqrt(t1 * t3), rel=1e-12)
+    assert out["tetrad_te13"].iloc[0] > 1.1  # an M-type pattern by Irber's criterion
+    assert np.isnan(out["tetrad_t4"].iloc[0])  # Er, Tm, Yb, Lu absent
