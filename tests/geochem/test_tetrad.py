@@ -24,8 +24,12 @@ def test_log_linear_slope_has_no_tetrad_effect() -> None:
 
 def test_by_hand() -> None:
     n = {"La": 100.0, "Ce": 130.0, "Pr": 110.0, "Nd": 60.0, "Gd": 20.0, "Tb": 25.0, "Dy": 22.0, "Ho": 12.0}
-    t1 = np.sqrt((n["Ce"] / (n["La"] ** (2 / 3) * n["Nd"] ** (1 / 3))) * (n["Pr"] / (n["La"] ** (1 / 3) * n["Nd"] ** (2 / 3))))
-    t3 = np.sqrt((n["Tb"] / (n["Gd"] ** (2 / 3) * n["Ho"] ** (1 / 3))) * (n["Dy"] / (n["Gd"] ** (1 / 3) * n["Ho"] ** (2 / 3))))
+    ce_star = n["La"] ** (2 / 3) * n["Nd"] ** (1 / 3)
+    pr_star = n["La"] ** (1 / 3) * n["Nd"] ** (2 / 3)
+    tb_star = n["Gd"] ** (2 / 3) * n["Ho"] ** (1 / 3)
+    dy_star = n["Gd"] ** (1 / 3) * n["Ho"] ** (2 / 3)
+    t1 = np.sqrt((n["Ce"] / ce_star) * (n["Pr"] / pr_star))
+    t3 = np.sqrt((n["Tb"] / tb_star) * (n["Dy"] / dy_star))
     out = tetrad_effect(pd.DataFrame({k: [v] for k, v in n.items()}))
     assert out["tetrad_t1"].iloc[0] == pytest.approx(t1, rel=1e-12)
     assert out["tetrad_t3"].iloc[0] == pytest.approx(t3, rel=1e-12)

@@ -199,3 +199,36 @@ def test_bad_mark3_levels_are_refused_before_posting(
     ui_page.click("#run-button")
     assert "3, 5, 7 or 9" in ui_page.inner_text("#run-error")
     assert posted == []
+
+
+def test_knowledge_base_gt_with_mark3_levels(ui_page: Any, live_server: str, screenshot_dir: Path) -> None:
+    """GT table from the demo knowledge base (REE inventories) and Mark3 levels 1,2,4, without a tract.
+
+    Mark3 (1, 2, 4) is the issue's golden case: P(N = 0…4) = 0.067, 0.233, 0.300, 0.200, 0.200 (five bars).
+    """
+    _open_page(ui_page)
+    ui_page.check("#gt-source-kb")
+    ui_page.fill("#kb-commodity", "REE")
+    ui_page.click("#kb-load")
+    _wait_text(ui_page, "#kb-summary", "sites with ore tonnage")
+    ui_page.check("#pmf-source-mark3")
+    ui_page.fill("#mark3", "1,2,4")
+    ui_page.fill("#trials", "500")
+    ui_page.fill("#seed", "2")
+    ui_page.fill("#run-name", "UI test: REE from the knowledge base, Mark3 1,2,4")
+    ui_page.click("#run-button")
+    ui_page.wait_for_selector("#run-results", timeout=RUN_TIMEOUT_MS)
+    run_id = ui_page.get_attribute("#run-results", "data-run-id")
+    run = _get_json(f"{live_server}/api/assessment/runs/{run_id}")
+    assert run["inputs"]["gt"]["kind"] == "from_kb" and run["inputs"]["pmf"]["kind"] == "mark3"
+    assert run["tract"] is None
+    quantities = run["result"]["quantities"]
+    assert quantities[0] == "ore"
+    rows = ui_page.locator("#stats-table tbody tr")
+    assert [rows.nth(i).get_attribute("data-quantity") for i in range(rows.count())] == quantities
+    heights = ui_page.eval_on_selector_all("#pmf-chart rect.bar", "els => els.map((e) => e.dataset.n)")
+    assert heights == ["0", "1", "2", "3", "4"]
+    pmf = _get_json(f"{live_server}/api/assessment/runs/{run_id}/pmf")
+    assert [round(p, 3) for p in pmf["probability"]] == [0.067, 0.233, 0.3, 0.2, 0.2]
+    ui_page.locator("#pmf-chart").scroll_into_view_if_needed()
+    ui_page.screenshot(path=str(screenshot_dir / "assessment-kb-mark3.png"))

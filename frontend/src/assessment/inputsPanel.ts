@@ -136,7 +136,7 @@ export function inputsPanel(facets: Facets | null): { element: HTMLElement; coll
 
   // --- options
   const pdfSelect = (id: string) =>
-    h("select", { id }, h("option", { value: "normal" }, "Normal (parametric)"), h("option", { value: "kde" }, "Kernel density (KDE)"));
+    h("select", { id }, h("option", { value: "normal" }, "Normal"), h("option", { value: "kde" }, "KDE"));
   const tonnagePdf = pdfSelect("tonnage-pdf");
   const gradePdf = pdfSelect("grade-pdf");
   const truncate = h("input", { type: "checkbox", id: "truncate" });
@@ -166,7 +166,7 @@ export function inputsPanel(facets: Facets | null): { element: HTMLElement; coll
       "section",
       { class: "panel-section", "aria-labelledby": "opt-head" },
       h("h3", { id: "opt-head" }, "Simulation"),
-      h("div", { class: "two-col" }, field("Tonnage pdf", tonnagePdf), field("Grade pdf", gradePdf)),
+      h("div", { class: "two-col" }, field("Tonnage pdf", tonnagePdf, "lognormal or KDE"), field("Grade pdf", gradePdf, "ilr normal or KDE")),
       h("label", { class: "check" }, truncate, "Truncate pdfs to the observed ranges"),
       h("div", { class: "two-col" }, field("Trials", trials), field("Seed", seed)),
     ),

@@ -169,7 +169,7 @@ function estimatesBlock(kind: string, given: unknown): HTMLElement | null {
     return h(
       "table",
       { class: "stats compact", id: "estimates-table" },
-      h("caption", {}, "Mark3 levels (at least this many deposits with the given probability)"),
+      h("caption", {}, "Mark3 levels: at least this many deposits with 90 %, 50 %, 10 % … probability"),
       h("tbody", {}, (given as number[]).map((v, i) => h("tr", {}, h("th", {}, MARK3_LEVELS[i] ?? `level ${i + 1}`), h("td", { class: "num" }, String(v))))),
     );
   }

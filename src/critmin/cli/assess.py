@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from critmin.assessment.pmf import DepositPmf
 
 app = typer.Typer(help="Quantitative resource assessment (USGS three-part method): pmf, simulate, summarize, "
-                       "filter, aggregate.", no_args_is_help=True)
+                       "filter, aggregate, report.", no_args_is_help=True)
 
 PMF_METHODS = ["negative-binomial", "mark3", "poisson", "custom"]
 PDF_TYPES = ["normal", "kde"]
@@ -231,6 +231,93 @@ def _write_run(out: Path, run_id: str, p: DepositPmf, res: Any, stats: dict[str,
     res.totals.to_csv(totals, index=False)
     paths += [totals, write_contained_stats(stats, out / f"{run_id}_08_SIM_Contained_Stats.csv")]
     return [str(x) for x in paths]
+
+
+# ------------------------------------------------------------------------------------------ report
+
+
+def _report_command(gt: Path, sources: dict[str, Any], opts: dict[str, Any]) -> str:
+    """The canonical command line that reproduces a report (shown under provenance)."""
+    parts = ["critmin assess report", "--gt", str(gt)]
+    for flag, value in sources.items():
+        if value is not None:
+            parts += [flag, str(value)]
+    for flag, value in opts.items():
+        if value is True:
+            parts.append(flag)
+        elif value not in (None, False):
+            parts += [flag, str(value)]
+    return " ".join(parts)
+
+
+@app.command("report")
+@handle_errors
+def report_cmd(
+    gt: Path = typer.Option(..., "--gt", exists=True, dir_okay=False,
+                            help="GT model CSV (MapMark4 layout: ID, Name, ore t, grade % per element)."),
+    estimates: Path | None = typer.Option(None, "--estimates", exists=True, dir_okay=False,
+                                          help="Expert estimates CSV (negative-binomial fit)."),
+    mark3: str | None = typer.Option(None, "--mark3", help="Mark3 thresholds N90,N50,N10[,N05,N01…]."),
+    pmf_file: Path | None = typer.Option(None, "--pmf", exists=True, dir_okay=False, help="A pmf CSV."),
+    method: str | None = typer.Option(None, "--method", help="Pmf method (see `assess pmf`)."),
+    mean: float | None = typer.Option(None, "--mean", help="Mean number of deposits (--method poisson)."),
+    tonnage_pdf: str = typer.Option("normal", "--tonnage-pdf", help="normal (lognormal) or kde."),
+    grade_pdf: str = typer.Option("normal", "--grade-pdf", help="normal (ilr normal) or kde."),
+    truncate: bool = typer.Option(False, "--truncate", help="Truncate the pdfs to the observed ranges."),
+    joint: bool = typer.Option(False, "--joint", help="Joint tonnage-grade model (correlated)."),
+    trials: int = typer.Option(20000, "--trials", min=1, help="Number of Monte Carlo trials."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: a fresh one, reported)."),
+    econ: bool = typer.Option(False, "--filter", help="Apply the RAEF-style economic filter (RAEF defaults)."),
+    geometry: str = typer.Option("massive-disseminated", "--geometry", help="Economic filter: deposit geometry, "
+                                 + ", ".join(GEOMETRIES) + "."),
+    mill: str = typer.Option("3_product_flotation", "--mill", help="Economic filter: mill type."),
+    tract: str | None = typer.Option(None, "--tract", help="Tract name (default: from the input file names)."),
+    title: str | None = typer.Option(None, "--title", help="Report title."),
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="PDF file to write."),
+    html: Path | None = typer.Option(None, "--html", dir_okay=False, help="Also write the HTML (self-contained)."),
+    json_out: bool = _JSON,
+) -> None:
+    """PDF report of a tract assessment: inputs, GT fit, pmf, totals, CCDF plots, filter results, provenance."""
+    from critmin.assessment.economic_filter import EconomicParameters
+    from critmin.assessment.gt_data import read_gt
+    from critmin.assessment.run import run_assessment
+    from critmin.reports.render import ReportInput, write_assessment_report
+
+    _choice(tonnage_pdf, PDF_TYPES, "--tonnage-pdf")
+    _choice(grade_pdf, PDF_TYPES, "--grade-pdf")
+    _choice(mill, MILLS, "--mill")
+    geo = GEOMETRIES.get(geometry)
+    if geo is None:
+        raise typer.BadParameter(f"{geometry!r} is not one of {', '.join(GEOMETRIES)}", param_hint="--geometry")
+    p = _build_pmf(estimates, mark3, pmf_file, method, mean)
+    data = read_gt(gt)
+    s = _seed(seed)
+    params = EconomicParameters(geometry=geo, mill=mill) if econ else None  # type: ignore[arg-type]
+    name = tract or (estimates or pmf_file or gt).stem
+    with rich_progress("simulate", enabled=not json_out) as progress:
+        run = run_assessment(p, data, trials=trials, seed=s, tonnage_pdf=tonnage_pdf,  # type: ignore[arg-type]
+                             grade_pdf=grade_pdf, truncate=truncate, joint=joint,  # type: ignore[arg-type]
+                             economic=params, tract=name, progress=lambda done, total: progress(done, total))
+    inputs = [ReportInput.from_path("Grade–tonnage data", gt)]
+    for label, path in (("Deposit estimates", estimates), ("Deposit-number pmf", pmf_file)):
+        if path is not None:
+            inputs.append(ReportInput.from_path(label, path))
+    command = _report_command(gt, {"--estimates": estimates, "--mark3": mark3, "--pmf": pmf_file,
+                                   "--method": method, "--mean": mean},
+                              {"--tonnage-pdf": tonnage_pdf, "--grade-pdf": grade_pdf, "--truncate": truncate,
+                               "--joint": joint, "--trials": trials, "--seed": s, "--filter": econ,
+                               "--geometry": geometry if econ else None, "--mill": mill if econ else None,
+                               "--tract": name})
+    write_assessment_report(run, out, html_path=html, inputs=inputs, title=title, command=command)
+    doc = {"pdf": str(out), "html": str(html) if html else None, "tract": name, "trials": trials, "seed": s,
+           "statistics": run.statistics, "moment_check_passed": run.moment_check["passed"],
+           "economic_filter": econ, "provenance": run.provenance.to_dict()}
+    if json_out:
+        print_json(doc)
+        return
+    console.print(_stats_table(f"{name}: undiscovered resources (metric t); P90 = amount exceeded with "
+                               "probability 0.9", run.statistics))
+    console.print(f"wrote {out}" + (f" and {html}" if html else ""))
 
 
 # ------------------------------------------------------------------------------------------ summarize

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from critmin.cli.common import console, handle_errors, print_json
 from critmin.errors import InputError
@@ -75,7 +75,14 @@ def _sheet(sheet: str | None) -> str | int | None:
 def _read(path: Path, units: str | None, sheet: str | None, id_columns: list[str] | None) -> AssayTable:
     from critmin.geochem.assays import read_assays
 
-    return read_assays(path, units=_units(units), sheet=_sheet(sheet), id_columns=list(id_columns or []) or None)
+    try:
+        return read_assays(path, units=_units(units), sheet=_sheet(sheet),
+                           id_columns=list(id_columns or []) or None)
+    except InputError as exc:
+        if units is None and "unit" in exc.detail and "cannot be determined" in exc.detail:
+            raise InputError(exc.detail + " (on the command line: --units pct, or --units COLUMN=UNIT,…)",
+                             file=exc.file, row=exc.row, column=exc.column) from None
+        raise
 
 
 def _finite_or_none(v: Any) -> Any:
@@ -205,7 +212,8 @@ def characterise_cmd(
         console.print(f"wrote {out} ({len(result.columns)} columns) and {out.name}.meta.json", highlight=False)
     ids = [str(c) for c in table.passthrough.columns][:1]
     shown = [c for c in SUMMARY_COLUMNS if c in result.columns]
-    t = Table(*ids, *[_SHORT[c] for c in shown], box=None, pad_edge=False)
+    t = Table(*[Column(h, min_width=len(h)) for h in (*ids, *[_SHORT[c] for c in shown])], box=None,
+              pad_edge=False)
     for _, row in result.head(20).iterrows():
         t.add_row(*[_fmt(row[c]) for c in ids], *[_fmt(row[c], 4) for c in shown])
     console.print(t)
@@ -282,37 +290,33 @@ def _write_qaqc_plots(report: Any, table: AssayTable, plot_dir: Path) -> list[st
     plot_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     pts = report.crm_points
-    crm = report.crm
-    if not crm.empty and not pts.empty:
-        keys = [c for c in ("material", "crm") if c in crm.columns][:1]
-        if keys and {"element", "center", "control_sd"} <= set(crm.columns):
-            key = keys[0]
-            seen = set()
-            for _, row in crm.iterrows():
-                mat, el = row[key], row["element"]
-                if (mat, el) in seen or not np.isfinite(row["center"]) or not np.isfinite(row["control_sd"]) \
-                        or row["control_sd"] <= 0:
-                    continue
-                seen.add((mat, el))
-                sel = pts[(pts[key] == mat) & (pts["element"] == el)] if key in pts.columns else pts.iloc[0:0]
-                if sel.empty:
-                    continue
-                fig = plot_control_chart(sel["value"].to_numpy(dtype=float), certified=float(row["center"]),
-                                         sd=float(row["control_sd"]), crm=str(mat), analyte=str(el),
-                                         unit=str(row.get("unit", "") or "ppm"))
-                name = plot_dir / f"control_{_safe(mat)}_{_safe(el)}.png"
-                fig.savefig(name, dpi=110)
-                written.append(str(name))
+    if not pts.empty and {"material", "element", "value", "center", "sd"} <= set(pts.columns):
+        units = dict(zip(zip(report.crm["material"], report.crm["element"], strict=True), report.crm["unit"],
+                         strict=True)) if {"material", "element", "unit"} <= set(report.crm.columns) else {}
+        for (mat, el), sel in pts.groupby(["material", "element"], sort=False):
+            center, sd = float(sel["center"].iloc[0]), float(sel["sd"].iloc[0])
+            if not (np.isfinite(center) and np.isfinite(sd) and sd > 0) or sel["value"].notna().sum() == 0:
+                continue
+            x = sel["row"].to_numpy() if "row" in sel.columns else None
+            fig = plot_control_chart(sel["value"].to_numpy(dtype=float), certified=center, sd=sd, x=x,
+                                     crm=str(mat), analyte=str(el), unit=str(units.get((mat, el), "ppm")))
+            fig.axes[0].set_xlabel("Row of the assay file")
+            name = plot_dir / f"control_{_safe(mat)}_{_safe(el)}.png"
+            fig.savefig(name, dpi=110)
+            written.append(str(name))
     pairs = report.duplicate_pairs
+    units_by_el = {table.analytes.get(c, c): u for c, u in table.units.items()}
     if not pairs.empty and {"element", "a", "b"} <= set(pairs.columns):
-        used = pairs[pairs["used"]] if "used" in pairs.columns else pairs
-        for el, grp in used.groupby("element"):
+        used = pairs[pairs["used"].astype(bool)] if "used" in pairs.columns else pairs
+        if "kind" not in used.columns:
+            used = used.assign(kind="duplicate")
+        for (kind, el), grp in used.groupby(["kind", "element"], sort=False):
             if len(grp) < 22:
                 continue
-            unit = str(grp["unit"].iloc[0]) if "unit" in grp.columns else "ppm"
             fig = plot_duplicates(grp["a"].to_numpy(dtype=float), grp["b"].to_numpy(dtype=float),
-                                  analyte=str(el), unit=unit)
-            name = plot_dir / f"duplicates_{_safe(el)}.png"
+                                  analyte=str(el), unit=units_by_el.get(str(el), "ppm"),
+                                  title=f"{el}: {len(grp)} {str(kind).replace('_', ' ')} pairs")
+            name = plot_dir / f"duplicates_{_safe(kind)}_{_safe(el)}.png"
             fig.savefig(name, dpi=110)
             written.append(str(name))
     return written
@@ -411,136 +415,116 @@ def qaqc_cmd(
 @handle_errors
 def anomalies_cmd(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Assay file."),
-    method: str = typer.Option(..., "--method", help="mad (median + 2·MAD), tukey (Q3 + 1.5·IQR), ca "
-                               "(concentration–area fractal) or mcd (robust Mahalanobis distance on ilr "
-                               "coordinates, χ² cut-off)."),
-    by: str | None = typer.Option(None, "--by", help="Column of sample classes (e.g. lithology): thresholds per "
-                                  "class."),
-    columns: str | None = typer.Option(None, "--columns", help="Comma list of analyte columns (default: all)."),
+    method: str = typer.Option(..., "--method", help="mad (median + k·MAD), tukey (Q3 + fence·IQR), ca "
+                               "(concentration–area fractal, number–size variant) or mcd (robust Mahalanobis "
+                               "distance on ilr coordinates of --columns, √χ²(p, 0.975) cut-off)."),
+    by: str | None = typer.Option(None, "--by", help="Column of sample classes (e.g. sample medium, lithology): "
+                                  "thresholds per class."),
+    columns: str | None = typer.Option(None, "--columns", help="Comma list of analyte columns (default: all; for "
+                                       "mcd choose parts analysed in most samples)."),
     units: str | None = _UNITS,
     sheet: str | None = _SHEET,
     id_columns: list[str] | None = _ID_COLUMNS,
+    linear: bool = typer.Option(False, "--linear", help="Univariate statistics on values, not log10 values."),
+    k: float = typer.Option(2.0, "--k", min=0, help="mad: threshold = median + k·MAD."),
+    fence: float = typer.Option(1.5, "--fence", min=0, help="tukey: threshold = Q3 + fence·IQR."),
+    n_breaks: int = typer.Option(1, "--n-breaks", min=1, help="ca: number of breakpoints (threshold = last)."),
+    below: str = typer.Option("half", "--below", help="Substitution of '<DL' cells: half, sqrt2, 0.65, dl, zero."),
+    min_class_size: int = typer.Option(10, "--min-class-size", min=2, help="Classes with fewer values get no "
+                                       "threshold."),
     out: Path | None = typer.Option(None, "--out", dir_okay=False,
-                                    help="Write the per-sample table (id columns, values, flags) as CSV; the "
-                                         "thresholds go to <out stem>_thresholds.csv."),
+                                    help="Write the per-sample flags (id columns, class, <column>_anomaly or "
+                                         "mcd_distance/mcd_anomaly, any_anomaly) as CSV, and the thresholds to "
+                                         "<out stem>_thresholds.csv."),
     plots: Path | None = typer.Option(None, "--plots", file_okay=False,
-                                      help="Directory for a histogram and probability plot per variable (PNG)."),
+                                      help="Directory for a histogram and a probability plot per column (PNG; "
+                                           "univariate methods)."),
     json_out: bool = _JSON,
 ) -> None:
-    """Anomaly thresholds per variable (and class) and the samples above them."""
-    from critmin.geochem import anomalies as anom
+    """Anomaly thresholds per column and sample class, and the samples above them."""
+    import pandas as pd
+
+    from critmin.geochem.anomalies import MAD_SCALE, anomaly_flags
 
     if method not in ANOMALY_METHODS:
         raise typer.BadParameter(f"{method!r} is not one of mad, tukey, ca, mcd", param_hint="--method")
+    _choice(below, BELOW[:-1], "--below")
+    if plots is not None and method == "mcd":
+        raise typer.BadParameter("--plots draws univariate thresholds; not available with --method mcd",
+                                 param_hint="--plots")
+    name = ANOMALY_METHODS[method]
     table = _read(file, units, sheet, id_columns)
-    if by is not None and by not in table.passthrough.columns:
-        raise InputError(f"class column {by!r} not found; non-analyte columns are "
-                         f"{[str(c) for c in table.passthrough.columns]}", file=file, column=by)
+    if by is not None and by not in table.passthrough.columns and by not in table.data.columns:
+        raise InputError(f"class column {by!r} not found; columns are "
+                         f"{[str(c) for c in (*table.passthrough.columns, *table.data.columns)]}", file=file,
+                         column=by)
     cols = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
     if cols:
         unknown = [c for c in cols if c not in table.data.columns]
         if unknown:
-            raise InputError(f"columns {unknown} are not analyte columns; analytes are "
+            raise InputError(f"{unknown} are not analyte columns; analyte columns are "
                              f"{[str(c) for c in table.data.columns]}", file=file, column=unknown[0])
-    result = anom.anomalies(table, method=ANOMALY_METHODS[method], by=by,  # type: ignore[arg-type]
-                            **({"columns": cols} if cols else {}))
-    thresholds = _thresholds_frame(result)
+    if name == "mcd" and len(cols or table.data.columns) < 2:
+        raise typer.BadParameter("mcd needs at least two columns", param_hint="--columns")
+    thresholds, flags = anomaly_flags(table, method=name, by=by, columns=cols,  # type: ignore[arg-type]
+                                      censored_method=below, log=not linear, k=k, fence=fence, n_breaks=n_breaks,
+                                      min_class_size=min_class_size)
+    flag_cols = [c for c in flags.columns if str(c).endswith("_anomaly")]
+    any_flag = flags[flag_cols].eq(True).any(axis=1) if flag_cols else pd.Series(False, index=flags.index)
+    samples = pd.concat([table.passthrough.reset_index(drop=True), flags.reset_index(drop=True)], axis=1)
+    if by is not None and by in table.passthrough.columns:
+        samples = samples.drop(columns=[by]).rename(columns={"class": by}) if "class" in samples.columns else samples
+    samples["any_anomaly"] = any_flag.to_numpy()
+    meta = {"method": name, "log10": not linear, "k": k, "fence": fence, "n_breaks": n_breaks,
+            "censored_substitution": below, "mad_scale": MAD_SCALE, "min_class_size": min_class_size,
+            "by": by, "columns": cols or [str(c) for c in table.data.columns],
+            "units": {c: table.units.get(c, "") for c in (cols or table.data.columns)}}
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        _samples_frame(result, table).to_csv(out, index=False)
-        if thresholds is not None:
-            thresholds.to_csv(out.with_name(f"{out.stem}_thresholds.csv"), index=False)
-    written = _anomaly_plots(result, table, thresholds, plots, method) if plots is not None else []
-    meta = _meta(result)
+        samples.to_csv(out, index=False)
+        thresholds.to_csv(out.with_name(f"{out.stem}_thresholds.csv"), index=False)
+    written = _anomaly_plots(thresholds, table, plots, name) if plots is not None else []
+    n_any = int(any_flag.sum())
     if json_out:
-        doc: dict[str, Any] = {"source": str(file), "rows": len(table.data), "method": ANOMALY_METHODS[method],
-                               "by": by, "metadata": meta,
-                               "thresholds": _records(thresholds) if thresholds is not None else None,
-                               "n_anomalous": _n_anomalous(result), "out": str(out) if out else None,
-                               "plots": written}
-        print_json(doc)
+        print_json({"source": str(file), "rows": len(table.data), "metadata": meta,
+                    "thresholds": _records(thresholds), "n_anomalous_samples": n_any,
+                    "out": str(out) if out else None, "plots": written})
         return
-    console.print(f"{file}: {len(table.data)} samples; method {ANOMALY_METHODS[method]}"
-                  + (f" by {by}" if by else ""), highlight=False)
-    if thresholds is not None:
-        t = Table(*[str(c) for c in thresholds.columns])
-        for _, r in thresholds.head(60).iterrows():
-            t.add_row(*[_fmt(v) for v in r.tolist()])
-        console.print(t)
-        if len(thresholds) > 60:
-            console.print(f"… {len(thresholds) - 60} more rows" + ("" if out else " (use --out)"))
-    n = _n_anomalous(result)
-    if n is not None:
-        console.print(f"{n} samples flagged as anomalous", highlight=False)
+    console.print(f"{file}: {len(table.data)} samples; method {name}" + (f" by {by}" if by else "")
+                  + ("" if name == "mcd" else (" on log10 values" if not linear else " on values")), highlight=False)
+    show = [c for c in ("class", "element", "n", "threshold", "unit", "n_anomalous", "pct_anomalous", "note")
+            if c in thresholds.columns]
+    t = Table(*[Column(c, min_width=min(len(c), 9)) for c in show], box=None, pad_edge=False)
+    for _, r in thresholds.head(60).iterrows():
+        t.add_row(*[_fmt(r[c], 4) for c in show])
+    console.print(t)
+    if len(thresholds) > 60:
+        console.print(f"… {len(thresholds) - 60} more rows" + ("" if out else " (use --out)"))
+    console.print(f"{n_any} of {len(table.data)} samples anomalous in at least one column", highlight=False)
     if out is not None:
-        console.print(f"wrote {out}", highlight=False)
+        console.print(f"wrote {out} and {out.stem}_thresholds.csv", highlight=False)
+    if written:
+        console.print(f"wrote {len(written)} plots to {plots}", highlight=False)
 
 
-def _thresholds_frame(result: Any) -> pd.DataFrame | None:
-    import pandas as pd
+def _anomaly_plots(thresholds: pd.DataFrame, table: AssayTable, plot_dir: Path, method: str) -> list[str]:
+    """A histogram and a probability plot per column with its threshold(s) (one line per class)."""
+    import numpy as np
 
-    th = getattr(result, "attrs", {}).get("critmin", {}).get("thresholds") if hasattr(result, "attrs") else None
-    if isinstance(th, pd.DataFrame):
-        return th
-    if isinstance(th, list):
-        return pd.DataFrame(th)
-    for name in ("thresholds", "threshold_table"):
-        val = getattr(result, name, None)
-        if isinstance(val, pd.DataFrame):
-            return val
-    return None
-
-
-def _samples_frame(result: Any, table: AssayTable) -> pd.DataFrame:
-    import pandas as pd
-
-    for name in ("samples", "flags", "table"):
-        val = getattr(result, name, None)
-        if isinstance(val, pd.DataFrame):
-            return val
-    if isinstance(result, pd.DataFrame):
-        return result
-    raise TypeError(f"unexpected anomalies result {type(result).__name__}")
-
-
-def _meta(result: Any) -> dict[str, Any]:
-    import pandas as pd
-
-    meta = getattr(result, "metadata", None)
-    if meta is None and isinstance(result, pd.DataFrame):
-        meta = result.attrs.get("critmin", {})
-    meta = dict(meta or {})
-    meta.pop("thresholds", None)
-    return json.loads(json.dumps(meta, default=str))
-
-
-def _n_anomalous(result: Any) -> int | None:
-    frame = _samples_frame(result, None)  # type: ignore[arg-type]
-    for col in ("anomalous", "is_anomaly", "anomaly"):
-        if col in frame.columns:
-            return int(frame[col].fillna(False).astype(bool).sum())
-    return None
-
-
-def _anomaly_plots(result: Any, table: AssayTable, thresholds: pd.DataFrame | None, plot_dir: Path,
-                   method: str) -> list[str]:
     from critmin.plot.geochem import plot_anomaly_histogram, plot_probability
 
     plot_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
-    if thresholds is None or "variable" not in thresholds.columns or "threshold" not in thresholds.columns:
-        return written
-    for var, grp in thresholds.groupby("variable", sort=False):
-        if var not in table.data.columns:
+    for col, grp in thresholds.groupby("column", sort=False):
+        if col not in table.data.columns:
             continue
-        values = table.data[var].to_numpy(dtype=float)
-        th = {f"{method}" + (f" {c}" if "class" in grp.columns and str(c) not in ("", "nan", "None", "all")
-                             else ""): float(t) for c, t in zip(grp.get("class", [""] * len(grp)), grp["threshold"],
-                                                               strict=False)}
-        unit = table.units.get(str(var), "")
+        lines = {(method if str(c) == "all" else f"{method} {c}"): float(v)
+                 for c, v in zip(grp["class"], grp["threshold"], strict=True) if np.isfinite(v)}
+        values = table.data[col].to_numpy(dtype=float)
+        unit = table.units.get(str(col), "")
         for kind, fn in (("hist", plot_anomaly_histogram), ("prob", plot_probability)):
-            fig = fn(values, th, variable=str(var), unit=unit)
-            name = plot_dir / f"{kind}_{_safe(var)}.png"
-            fig.savefig(name, dpi=110)
-            written.append(str(name))
+            fig = fn(values, lines, variable=str(col), unit=unit)
+            path = plot_dir / f"{kind}_{_safe(col)}.png"
+            fig.savefig(path, dpi=110)
+            written.append(str(path))
     return written

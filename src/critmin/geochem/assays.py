@@ -44,6 +44,7 @@ from critmin.geochem.units import TO_PPM, maybe_unit
 __all__ = ["CENSOR_CODES", "AssayTable", "read_assays"]
 
 CENSOR_CODES: Final = ["", "<", ">", "missing"]
+_CENSOR_DTYPE: Final = pd.CategoricalDtype(CENSOR_CODES)
 BelowMethod = Literal["half", "sqrt2", "0.65", "dl", "zero", "nan"]
 _BELOW_FACTOR: Final[dict[str, float]] = {"half": 0.5, "sqrt2": 1 / np.sqrt(2), "0.65": 0.65, "dl": 1.0,
                                           "zero": 0.0, "nan": np.nan}
@@ -183,7 +184,7 @@ def _read_raw(path: Path, sheet: str | int | None) -> tuple[list[str], pd.DataFr
         raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
         header = ["" if pd.isna(h) else str(h) for h in raw.iloc[0]]
         body = raw.iloc[1:].reset_index(drop=True)
-        body.columns = range(body.shape[1])
+        body.columns = pd.RangeIndex(body.shape[1])
         return header, body
     if suffix not in {".csv", ".txt", ".tsv"}:
         raise InputError(f"unsupported assay file type {suffix!r}; expected .csv, .tsv, .txt or .xlsx", file=path)
@@ -243,8 +244,8 @@ def _parse_column(col: pd.Series, *, name: str, file: str, first_row: int, negat
 
 def _apply_qualifier(qual: pd.Series, num: np.ndarray, codes: np.ndarray, limits: np.ndarray, *, name: str,
                      file: str, first_row: int) -> None:
-    q = qual.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)).str.strip()
-    q = q.str.upper().to_numpy()
+    qs = qual.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)).str.strip()
+    q = qs.str.upper().to_numpy(dtype=str)
     known = np.isin(q, ["", "L", "N", "<", "G", ">", "B", "H"])
     if not known.all():
         k = int(np.flatnonzero(~known)[0])
@@ -372,11 +373,12 @@ def read_assays(
         elif not reported.any() and len(codes):
             warnings.append(f"column {h!r}: no values (all missing)")
     used = set(analyte_cols) | set(qualifiers.values())
-    passthrough = body[[j for j in range(len(names)) if j not in used]].copy()
-    passthrough.columns = [names[j] or f"column_{j + 1}" for j in passthrough.columns]
+    keep = [j for j in range(len(names)) if j not in used]
+    passthrough = body[keep].copy()
+    passthrough.columns = pd.Index([names[j] or f"column_{j + 1}" for j in keep])
     index = pd.RangeIndex(len(body))
     cols = [names[j] for j in analyte_cols]
-    censored = pd.DataFrame({c: pd.Categorical.from_codes(codes_all[c], categories=CENSOR_CODES) for c in cols},
+    censored = pd.DataFrame({c: pd.Categorical.from_codes(codes_all[c], dtype=_CENSOR_DTYPE) for c in cols},
                             index=index)
     return AssayTable(
         data=pd.DataFrame(data, index=index, columns=cols),

@@ -151,6 +151,8 @@ def substitute(table: Any, method: SubstitutionMethod = "half", *, columns: list
     Returns
     -------
     ImputationResult
+        Censored cells without a detection limit (e.g. "ND") stay NaN, are not marked imputed, and are
+        counted per column in ``metadata["censored_without_detection_limit"]``.
 
     Notes
     -----
@@ -166,16 +168,15 @@ def substitute(table: Any, method: SubstitutionMethod = "half", *, columns: list
     data, codes, dl = _frames(table, columns)
     below = codes.eq("<")
     no_dl = below & dl.isna()
-    if no_dl.to_numpy().any():
-        col = str(no_dl.any().idxmax())
-        row = int(np.argmax(no_dl[col].to_numpy())) + 1
-        raise InputError("censored cell has no detection limit; cannot substitute", row=row, column=col)
-    filled = data.mask(below, dl * factor)
+    below_dl = below & ~no_dl
+    filled = data.mask(below_dl, dl * factor)
+    filled = filled.mask(no_dl, np.nan)
     return ImputationResult(
         data=filled,
-        imputed=below.copy(),
+        imputed=below_dl,
         method=dict.fromkeys(map(str, data.columns), method),
-        metadata={"method": method, "factor_of_dl": factor},
+        metadata={"method": method, "factor_of_dl": factor,
+                  "censored_without_detection_limit": {str(c): int(n) for c, n in no_dl.sum().items() if n}},
     )
 
 
@@ -470,7 +471,7 @@ def impute(
                 used[str(col)] = f"half (ros fallback: {n_unc} uncensored of {n_ok})"
             else:
                 used[str(col)] = "ros"
-        return ImputationResult(filled, below.copy(), used, meta)
+        return ImputationResult(filled, below & dl.notna(), used, meta)
     if method == "lrem":
         complete = ~(data.isna() & ~below).any(axis=1)
         if not complete.any():

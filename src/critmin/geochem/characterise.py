@@ -12,8 +12,8 @@ import pandas as pd
 from critmin.geochem.assays import AssayTable, BelowMethod
 from critmin.geochem.elements import REE
 from critmin.geochem.lambdas import LAMBDA_REFERENCE, lambdas
-from critmin.geochem.references import DEFAULT_REFERENCE
 from critmin.geochem.ree import PriceTable, ree_metrics
+from critmin.geochem.references import DEFAULT_REFERENCE
 
 __all__ = ["characterise"]
 

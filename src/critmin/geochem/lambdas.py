@@ -41,6 +41,7 @@ from critmin.geochem.references import get_reference, resolve_reference_name
 __all__ = ["LAMBDA_REFERENCE", "ONEILL_2016_PARAMS", "lambda_basis", "lambdas"]
 
 LAMBDA_REFERENCE: Final = "chondrite-oneill-2016"
+_FLAG_DTYPE: Final = pd.CategoricalDtype(["", "partial", "too_few_elements"])
 
 #: O'Neill (2016) orthogonal-polynomial constants (β), (γ0, γ1), (δ0, δ1, δ2), Eu excluded
 ONEILL_2016_PARAMS: Final[tuple[tuple[float, ...], ...]] = (
@@ -125,8 +126,8 @@ def lambdas(
     idx = [REE.index(e) for e in present]
     raw[:, idx] = ppm[present].to_numpy(dtype=float) / ref[present].to_numpy()
     nonpositive = raw <= 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        y = np.where(raw > 0, np.log(np.where(raw > 0, raw, 1.0)), np.nan)
+    y = np.full_like(raw, np.nan)
+    np.log(raw, out=y, where=raw > 0)
     excluded = set(exclude) | ({"Ce"} if exclude_ce else set())
     unknown = excluded - set(REE)
     if unknown:
@@ -152,26 +153,31 @@ def lambdas(
         if cols.sum() < min_elements:
             continue
         design = basis_all[fit_idx[cols]]
-        sol, *_ = np.linalg.lstsq(design, yf[np.ix_(rows, np.flatnonzero(cols))].T, rcond=None)
-        coefs[rows] = sol.T
+        # least squares through the pseudo-inverse of the small design matrix: one matmul per pattern
+        coefs[rows] = yf[np.ix_(rows, np.flatnonzero(cols))] @ np.linalg.pinv(design).T
     fitted = coefs @ basis_all.T  # n × 14, ln space
     resid = y - fitted
     in_fit = np.zeros((n, len(REE)), dtype=bool)
     in_fit[:, fit_idx] = ok
     resid_fit = np.where(in_fit, resid, np.nan)
     rss = np.where(np.isfinite(coefs[:, 0]), np.nansum(resid_fit**2, axis=1), np.nan)
-    out = pd.DataFrame(coefs, index=ppm.index, columns=["lambda0", "lambda1", "lambda2", "lambda3"])
+    names = ["lambda0", "lambda1", "lambda2", "lambda3", "lambda_n", "lambda_rss", "eu_anomaly_fit", "ce_anomaly_fit"]
+    resid_idx = list(fit_idx) if residuals else []
+    block = np.empty((len(names) + len(resid_idx), n))  # column-major: pandas keeps it without copying
+    block[:4] = coefs.T
+    block[4] = n_fit
+    block[5] = rss
+    block[6] = np.exp(resid[:, REE.index("Eu")])
+    block[7] = np.exp(resid[:, REE.index("Ce")])
+    for k, j in enumerate(resid_idx):
+        block[len(names) + k] = resid_fit[:, j]
+    out = pd.DataFrame(block.T, index=ppm.index, columns=names + [f"lambda_resid_{REE[j]}" for j in resid_idx],
+                       copy=False)
     out["lambda_n"] = n_fit
-    out["lambda_rss"] = rss
-    out["eu_anomaly_fit"] = np.exp(resid[:, REE.index("Eu")])
-    out["ce_anomaly_fit"] = np.exp(resid[:, REE.index("Ce")])
-    if residuals:
-        for j in fit_idx:
-            out[f"lambda_resid_{REE[j]}"] = resid_fit[:, j]
     too_few = n_fit < min_elements
     partial = (n_fit < len(fit_idx)) | nonpositive[:, fit_idx].any(axis=1)
     flag_codes = np.where(too_few, 2, np.where(partial, 1, 0))
-    out["lambda_flag"] = pd.Categorical.from_codes(flag_codes, categories=["", "partial", "too_few_elements"])
+    out["lambda_flag"] = pd.Categorical.from_codes(flag_codes, dtype=_FLAG_DTYPE)
     out.attrs["critmin"] = {
         "method": "O'Neill (2016) orthogonal-polynomial least squares",
         "doi": "10.1093/petrology/egw047",

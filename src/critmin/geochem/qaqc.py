@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date, datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,8 +185,9 @@ def batches(table: Any, *, batch_column: str | None = None, run_length: int | No
             col = table.data[batch_column]
         else:
             raise InputError(f"batch column {batch_column!r} not found; columns are {list(table.passthrough.columns)}")
-        if pd.api.types.is_datetime64_any_dtype(col):
-            lab = col.dt.strftime("%Y-%m-%d")
+        if pd.api.types.is_datetime64_any_dtype(col) or (
+                col.notna().any() and col.dropna().map(lambda v: isinstance(v, (datetime, date))).all()):
+            lab = pd.to_datetime(col).dt.strftime("%Y-%m-%d")
         else:
             lab = col.astype(object).where(col.notna(), None).map(lambda v: None if v is None else str(v).strip())
         return lab.fillna("unassigned").astype(str).rename("batch")
@@ -227,6 +229,12 @@ def control_chart(values: Any, center: float, sd: float) -> pd.DataFrame:
     doi:10.1093/clinchem/27.3.493.
     """
     v = np.asarray(values, dtype=float)
+    arrays = _chart_arrays(v, center, sd)
+    out = pd.DataFrame(arrays)
+    return out
+
+
+def _chart_arrays(v: np.ndarray, center: float, sd: float) -> dict[str, np.ndarray]:
     n = v.size
     z = (v - center) / sd if sd > 0 else np.full(n, np.nan)
     ok = np.isfinite(z)
@@ -234,30 +242,29 @@ def control_chart(values: Any, center: float, sd: float) -> pd.DataFrame:
     m = zz.size
 
     def run(cond: np.ndarray, k: int) -> np.ndarray:
-        c = cond.astype(int)
         if m < k:
             return np.zeros(m, dtype=bool)
-        window = np.convolve(c, np.ones(k, dtype=int), mode="full")[:m]
+        window = np.convolve(cond.astype(int), np.ones(k, dtype=int), mode="full")[:m]
         res = window >= k
         res[: k - 1] = False
         return res
 
-    r13 = np.abs(zz) > 3
-    r22 = run(zz > 2, 2) | run(zz < -2, 2)
     prev = np.concatenate([[np.nan], zz[:-1]])
-    r4s = ((zz > 2) & (prev < -2)) | ((zz < -2) & (prev > 2))
-    r41 = run(zz > 1, 4) | run(zz < -1, 4)
-    r10 = run(zz > 0, 10) | run(zz < 0, 10)
-    out = pd.DataFrame({"value": v, "z": z})
-    out["beyond_2sd"] = np.abs(z) > 2
-    out["beyond_3sd"] = np.abs(z) > 3
-    for name, arr in (("rule_1_3s", r13), ("rule_2_2s", r22), ("rule_r_4s", r4s), ("rule_4_1s", r41),
-                      ("rule_10_x", r10)):
+    rules = {
+        "rule_1_3s": np.abs(zz) > 3,
+        "rule_2_2s": run(zz > 2, 2) | run(zz < -2, 2),
+        "rule_r_4s": ((zz > 2) & (prev < -2)) | ((zz < -2) & (prev > 2)),
+        "rule_4_1s": run(zz > 1, 4) | run(zz < -1, 4),
+        "rule_10_x": run(zz > 0, 10) | run(zz < 0, 10),
+    }
+    out: dict[str, np.ndarray] = {"value": v, "z": z, "beyond_2sd": np.abs(z) > 2, "beyond_3sd": np.abs(z) > 3}
+    any_rule = np.zeros(n, dtype=bool)
+    for name, arr in rules.items():
         col = np.zeros(n, dtype=bool)
         col[ok] = arr
         out[name] = col
-    rules = out[["rule_1_3s", "rule_2_2s", "rule_r_4s", "rule_4_1s", "rule_10_x"]].any(axis=1)
-    out["status"] = np.where(rules, "fail", np.where(out["beyond_2sd"], "warning", "ok"))
+        any_rule |= col
+    out["status"] = np.where(any_rule, "fail", np.where(out["beyond_2sd"], "warning", "ok"))
     return out
 
 
@@ -281,18 +288,20 @@ def _crm_tables(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     cert_idx = {(_key(r.crm), str(r.element)): r for r in cert.itertuples(index=False)}
     mats = classes[classes["sample_class"].isin(["crm", "standard"])]
-    summaries: list[dict[str, Any]] = []
-    points: list[pd.DataFrame] = []
-    codes = table.censored
+    parts: dict[str, list[Any]] = {}
+    data = table.data[columns].to_numpy(dtype=float)
+    codes = table.censored[columns].to_numpy()
+    batch_arr = batch.to_numpy()
     for material, rows in mats.groupby("material", sort=True):
-        idx = rows.index
+        pos = classes.index.get_indexer(rows.index)
         kind = str(rows["sample_class"].iloc[0])
-        for col in columns:
+        for j, col in enumerate(columns):
             element = str(table.analytes.get(col, col))
-            vals = table.data.loc[idx, col].astype(float)
-            cens = codes.loc[idx, col].isin(["<", ">"])
-            used = vals.where(~cens)
-            if used.notna().sum() == 0 and not cens.any():
+            vals = data[pos, j]
+            cens = np.isin(codes[pos, j], ["<", ">"])
+            used = np.where(cens, np.nan, vals)
+            n_used = int(np.isfinite(used).sum())
+            if n_used == 0 and not cens.any():
                 continue
             factor = _unit_factor(table, col)
             rec = cert_idx.get((_key(material), element))
@@ -303,45 +312,62 @@ def _crm_tables(
                     cert_sd = rec.uncertainty / factor
                 elif rec.uncertainty_type == "2sd":
                     cert_sd = rec.uncertainty / 2 / factor
-            obs_sd = float(used.std(ddof=1)) if used.notna().sum() > 1 else np.nan
+            obs_sd = float(np.nanstd(used, ddof=1)) if n_used > 1 else np.nan
             if np.isfinite(certified):
                 center = certified
                 sd, basis = (cert_sd, "certified value, certificate SD") if np.isfinite(cert_sd) else (
                     obs_sd, "certified value, laboratory SD")
             else:
-                center, sd, basis = float(used.mean()), obs_sd, "laboratory mean and SD"
-            chart = control_chart(used.to_numpy(), center, sd if np.isfinite(sd) else 0.0)
-            chart.insert(0, "row", classes.index.get_indexer(idx) + 1)
-            chart.insert(0, "batch", batch.loc[idx].to_numpy())
-            chart.insert(0, "column", col)
-            chart.insert(0, "element", element)
-            chart.insert(0, "material", material)
-            chart["censored"] = cens.to_numpy()
-            chart["center"] = center
-            chart["sd"] = sd
-            points.append(chart)
-            for b, grp in chart.groupby("batch", sort=False):
-                val = grp["value"]
-                n = int(val.notna().sum())
-                mean = float(val.mean()) if n else np.nan
-                bias = 100.0 * (mean - certified) / certified if np.isfinite(certified) and n else np.nan
-                rules = [r for r in ("rule_1_3s", "rule_2_2s", "rule_r_4s", "rule_4_1s", "rule_10_x") if grp[r].any()]
-                status = "no data" if n == 0 else ("fail" if rules else ("warning" if grp["beyond_2sd"].any() else "pass"))
-                summaries.append({
-                    "material": material, "kind": kind, "element": element, "column": col,
-                    "unit": table.units.get(col, "ppm"), "batch": b, "n": n, "n_censored": int(grp["censored"].sum()),
-                    "mean": mean, "median": float(val.median()) if n else np.nan,
-                    "sd": float(val.std(ddof=1)) if n > 1 else np.nan,
-                    "rsd_pct": float(100 * val.std(ddof=1) / mean) if n > 1 and mean else np.nan,
-                    "certified": certified, "certified_sd": cert_sd, "center": center, "control_sd": sd,
-                    "limits_basis": basis, "bias_pct": bias,
-                    "bias_class": _bias_class(bias),
-                    "n_beyond_2sd": int(grp["beyond_2sd"].sum()), "n_beyond_3sd": int(grp["beyond_3sd"].sum()),
-                    "rules_violated": ",".join(r.removeprefix("rule_") for r in rules), "status": status,
-                })
-    summary = pd.DataFrame(summaries)
-    pts = pd.concat(points, ignore_index=True) if points else pd.DataFrame()
-    return summary, pts
+                center = float(np.nanmean(used)) if n_used else np.nan
+                sd, basis = obs_sd, "laboratory mean and SD"
+            chart = _chart_arrays(used, center, sd if np.isfinite(sd) else 0.0)
+            k = pos.size
+            cols_const = {"material": material, "element": element, "column": col, "kind": kind,
+                          "unit": table.units.get(col, "ppm"), "certified": certified, "certified_sd": cert_sd,
+                          "center": center, "sd": sd, "limits_basis": basis}
+            for key, val in cols_const.items():
+                parts.setdefault(key, []).append(np.full(k, val, dtype=object if isinstance(val, str) else float))
+            parts.setdefault("batch", []).append(batch_arr[pos])
+            parts.setdefault("row", []).append(pos + 1)
+            parts.setdefault("censored", []).append(cens)
+            for key, arr in chart.items():
+                parts.setdefault(key, []).append(arr)
+    if not parts:
+        return pd.DataFrame(), pd.DataFrame()
+    order = ["material", "element", "column", "batch", "row", "value", "censored", "z", "beyond_2sd", "beyond_3sd",
+             *_RULES, "status", "center", "sd", "kind", "unit", "certified", "certified_sd", "limits_basis"]
+    pts = pd.DataFrame({k: np.concatenate(parts[k]) for k in order})
+    return _crm_summary(pts), pts
+
+
+_RULES = ("rule_1_3s", "rule_2_2s", "rule_r_4s", "rule_4_1s", "rule_10_x")
+
+
+def _crm_summary(pts: pd.DataFrame) -> pd.DataFrame:
+    keys = ["material", "element", "column", "batch"]
+    g = pts.groupby(keys, sort=False)
+    first = g[["kind", "unit", "certified", "certified_sd", "center", "sd", "limits_basis"]].first()
+    agg = g.agg(n=("value", "count"), n_censored=("censored", "sum"), mean=("value", "mean"),
+                median=("value", "median"), sd_=("value", "std"), n_beyond_2sd=("beyond_2sd", "sum"),
+                n_beyond_3sd=("beyond_3sd", "sum"), **{r: (r, "any") for r in _RULES})
+    out = first.join(agg).reset_index().rename(columns={"sd": "control_sd"})
+    out = out.rename(columns={"sd_": "sd"})
+    out["rsd_pct"] = 100 * out["sd"] / out["mean"]
+    out["bias_pct"] = 100 * (out["mean"] - out["certified"]) / out["certified"]
+    out["bias_class"] = [_bias_class(b) for b in out["bias_pct"]]
+    rules = out[list(_RULES)]
+    out["rules_violated"] = [",".join(r.removeprefix("rule_") for r, hit in zip(_RULES, row, strict=True) if hit)
+                             for row in rules.to_numpy()]
+    out["status"] = np.where(out["n"] == 0, "no data", np.where(rules.any(axis=1), "fail", np.where(
+        out["n_beyond_2sd"] > 0, "warning", "pass")))
+    cols = ["material", "kind", "element", "column", "unit", "batch", "n", "n_censored", "mean", "median", "sd",
+            "rsd_pct", "certified", "certified_sd", "center", "control_sd", "limits_basis", "bias_pct",
+            "bias_class", "n_beyond_2sd", "n_beyond_3sd", "rules_violated", "status"]
+    out = out[cols]
+    out["n_censored"] = out["n_censored"].astype(int)
+    out["n_beyond_2sd"] = out["n_beyond_2sd"].astype(int)
+    out["n_beyond_3sd"] = out["n_beyond_3sd"].astype(int)
+    return out
 
 
 def _bias_class(bias: float) -> str:
@@ -434,36 +460,41 @@ def _pairs(table: Any, classes: pd.DataFrame, batch: pd.Series, columns: list[st
     dups = classes[classes["sample_class"].isin(["replicate", "field_duplicate"]) & classes["parent_found"]]
     if dups.empty:
         return pd.DataFrame()
-    first_row = {v: i for i, v in reversed(list(zip(classes.index, classes["id"], strict=True)))}
-    pos = {ix: p for p, ix in enumerate(classes.index)}
-    rows: list[dict[str, Any]] = []
-    data, codes, dl = table.data, table.censored, table.detection_limit
-    for ix, rec in dups.iterrows():
-        orig = first_row[rec["parent"]]
-        for col in columns:
-            a, b = float(data.at[orig, col]), float(data.at[ix, col])
-            ca, cb = codes.at[orig, col], codes.at[ix, col]
-            if ca == "missing" or cb == "missing" or (not np.isfinite(a) and ca == "") or (
-                    not np.isfinite(b) and cb == ""):
-                continue
-            censored = ca in ("<", ">") or cb in ("<", ">")
-            lim = np.nanmax([dl.at[orig, col], dl.at[ix, col], np.nan]) if not (
-                np.isnan(dl.at[orig, col]) and np.isnan(dl.at[ix, col])) else np.nan
-            mean = (a + b) / 2 if not censored else np.nan
-            diff = abs(a - b) if not censored else np.nan
-            s = a + b
-            rows.append({
-                "kind": rec["sample_class"], "original_id": rec["parent"], "duplicate_id": rec["id"],
-                "original_row": pos[orig] + 1, "duplicate_row": pos[ix] + 1, "batch": batch.loc[ix],
-                "element": str(table.analytes.get(col, col)), "column": col, "a": a, "b": b,
-                "censored": censored, "mean": mean, "abs_diff": diff,
-                "rpd_pct": 100 * diff / mean if mean else np.nan,
-                "hard_pct": 100 * diff / s if not censored and s else np.nan,
-                "cv_pct": 100 * np.sqrt(2) * diff / s if not censored and s else np.nan,
-                "detection_limit": lim,
-                "used": (not censored) and not (np.isfinite(lim) and mean < min_dl_multiple * lim),
-            })
-    return pd.DataFrame(rows)
+    ids = classes["id"].to_numpy()
+    first_pos: dict[str, int] = {}
+    for p, v in enumerate(ids):
+        first_pos.setdefault(v, p)
+    dpos = classes.index.get_indexer(dups.index)
+    opos = np.array([first_pos[v] for v in dups["parent"]])
+    data = table.data[columns].to_numpy(dtype=float)
+    codes = table.censored[columns].to_numpy()
+    dl = table.detection_limit[columns].to_numpy(dtype=float)
+    npair, ncol = dpos.size, len(columns)
+    a, b = data[opos], data[dpos]
+    ca, cb = codes[opos], codes[dpos]
+    cens = np.isin(ca, ["<", ">"]) | np.isin(cb, ["<", ">"])
+    present = ~((ca == "missing") | (cb == "missing") | (~np.isfinite(a) & ~cens) | (~np.isfinite(b) & ~cens))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lim = np.fmax(dl[opos], dl[dpos])
+        mean = np.where(cens, np.nan, (a + b) / 2)
+        diff = np.where(cens, np.nan, np.abs(a - b))
+        tot = a + b
+        rpd = np.where(mean != 0, 100 * diff / mean, np.nan)
+        hard = np.where(tot != 0, 100 * diff / tot, np.nan)
+        cv = np.where(tot != 0, 100 * np.sqrt(2) * diff / tot, np.nan)
+        below = np.isfinite(lim) & (mean < min_dl_multiple * lim)
+    rep = np.repeat
+    frame = pd.DataFrame({
+        "kind": rep(dups["sample_class"].to_numpy(), ncol), "original_id": rep(dups["parent"].to_numpy(), ncol),
+        "duplicate_id": rep(dups["id"].to_numpy(), ncol), "original_row": rep(opos + 1, ncol),
+        "duplicate_row": rep(dpos + 1, ncol), "batch": rep(batch.to_numpy()[dpos], ncol),
+        "element": np.tile([str(table.analytes.get(c, c)) for c in columns], npair),
+        "column": np.tile(np.asarray(columns, dtype=object), npair),
+        "a": a.ravel(), "b": b.ravel(), "censored": cens.ravel(), "mean": mean.ravel(),
+        "abs_diff": diff.ravel(), "rpd_pct": rpd.ravel(), "hard_pct": hard.ravel(), "cv_pct": cv.ravel(),
+        "detection_limit": lim.ravel(), "used": (~cens & ~below).ravel(),
+    })
+    return frame[present.ravel()].reset_index(drop=True)
 
 
 def _dup_summary(pairs: pd.DataFrame, hard_limit_pct: float, group_size: int) -> pd.DataFrame:

@@ -73,7 +73,8 @@ SPLITS: Final = ("industry", "usgs", "ce_y_group", "seredin_dai")
 ENRICHMENT_REFERENCE: Final = "ucc-taylor-mclennan-1985"
 
 _ELS: Final = (*REY, "Sc")  # column order of the internal matrix
-_FLAG_CATEGORIES: Final = ["", "censored", "missing", "censored;missing"]
+_FLAG_DTYPE: Final = pd.CategoricalDtype(["", "censored", "missing", "censored;missing"])
+_ETYPE_DTYPE: Final = pd.CategoricalDtype(["", "L", "H", "M"])
 
 
 @cache
@@ -248,38 +249,48 @@ def ree_metrics(
     cens = _censored_matrix(censored, ppm.index)
 
     factors = np.array([oxide_factor(el, mapping[el]) for el in _ELS])
-    O = E * factors  # oxide ppm  # noqa: E741
-
     out: dict[str, np.ndarray] = {}
     flags: dict[str, np.ndarray] = {}
+    finite = ~missing
+    E0 = np.where(finite, E, 0.0)
+    O0 = E0 * factors
+    fin_f = finite.astype(np.float64)
+    cens_f = cens.astype(np.float64)
+    nonpos_f = nonpos.astype(np.float64)
 
     def deps_mask(els: tuple[str, ...] | list[str]) -> np.ndarray:
-        m = np.zeros(len(_ELS), dtype=bool)
-        m[[col[e] for e in els]] = True
+        m = np.zeros(len(_ELS))
+        m[[col[e] for e in els]] = 1.0
         return m
 
+    flag_cache: dict[tuple[tuple[str, ...], bool], np.ndarray] = {}
+    any_cache: dict[tuple[str, ...], np.ndarray] = {}
+
     def flag(name: str, els: tuple[str, ...] | list[str], *, ratio: bool) -> None:
-        m = deps_mask(els)
-        miss = (nonpos if ratio else missing)[:, m].any(axis=1)
-        flags[name] = cens[:, m].any(axis=1) * 1 + miss * 2
+        key = (tuple(els), ratio)
+        if key not in flag_cache:
+            m = deps_mask(els)
+            miss = ((nonpos_f @ m) > 0) if ratio else ((fin_f @ m) < m.sum())
+            flag_cache[key] = ((cens_f @ m > 0) * 1 + miss * 2).astype(np.int8)
+        flags[name] = flag_cache[key]
+
+    def any_finite(els: tuple[str, ...] | list[str]) -> np.ndarray:
+        key = tuple(els)
+        if key not in any_cache:
+            any_cache[key] = fin_f @ deps_mask(els) > 0
+        return any_cache[key]
 
     def osum(els: tuple[str, ...] | list[str]) -> np.ndarray:
-        m = deps_mask(els)
-        sub = O[:, m]
-        s = np.nansum(sub, axis=1)
-        return np.where(np.isfinite(sub).any(axis=1), s, np.nan)
+        return np.where(any_finite(els), O0 @ deps_mask(els), np.nan)
 
     def esum(els: tuple[str, ...] | list[str]) -> np.ndarray:
-        m = deps_mask(els)
-        sub = E[:, m]
-        s = np.nansum(sub, axis=1)
-        return np.where(np.isfinite(sub).any(axis=1), s, np.nan)
+        return np.where(any_finite(els), E0 @ deps_mask(els), np.nan)
 
     treo = osum(REY)
     out["treo_ppm"] = treo
     out["treo_pct"] = treo / 1e4
     flag("treo", REY, ratio=False)
-    out["sc2o3_ppm"] = O[:, col["Sc"]]
+    out["sc2o3_ppm"] = E[:, col["Sc"]] * factors[col["Sc"]]
     out["tree_ppm"] = esum(REE)
     out["trey_ppm"] = esum(REY)
 
@@ -347,7 +358,7 @@ def ree_metrics(
         out[name] = _ratio(Nc[a], Nc[b])
         flag(name, (a, b), ratio=True)
 
-    tet = tetrad_effect(pd.DataFrame(N, columns=list(REE)))
+    tet = tetrad_effect(pd.DataFrame(N, columns=list(REE), copy=False))
     for c in tet.columns:
         out[c] = tet[c].to_numpy()
     flag("tetrad_te13", ("La", "Ce", "Pr", "Nd", "Gd", "Tb", "Dy", "Ho"), ratio=True)
@@ -357,24 +368,28 @@ def ree_metrics(
     with np.errstate(divide="ignore", invalid="ignore"):
         u = {el: np.where(E[:, col[el]] > 0, E[:, col[el]] / ucc[el], np.nan) for el in ("La", "Sm", "Gd", "Lu")}
     la_lu, la_sm, gd_lu = _ratio(u["La"], u["Lu"]), _ratio(u["La"], u["Sm"]), _ratio(u["Gd"], u["Lu"])
-    etype = np.where((la_sm < 1) & (gd_lu > 1), "M", np.where(la_lu > 1, "L", np.where(la_lu < 1, "H", "")))
+    etype = np.where((la_sm < 1) & (gd_lu > 1), 3, np.where(la_lu > 1, 1, np.where(la_lu < 1, 2, 0))).astype(np.int8)
     flag("enrichment_type", ("La", "Sm", "Gd", "Lu"), ratio=True)
 
     price_meta = None
     if prices is not None:
         table = _as_price_table(prices)
         vec = _price_vector(table, mapping, E)
-        priced = np.where(np.isfinite(O[:, : len(REY)]), O[:, : len(REY)], 0.0)
-        value = priced @ vec  # Σ REO_i[ppm]·P_i  ($/kg × g/t) → /1000 = $/t
+        value = O0[:, : len(REY)] @ vec  # Σ REO_i[ppm]·P_i  ($/kg × g/t) → /1000 = $/t
         out["insitu_usd_per_t"] = np.where(np.isfinite(treo), value * 1e-3, np.nan)
         out["basket_usd_per_kg"] = _ratio(value, treo)
         flags["basket"] = flags["treo"]
         price_meta = table.to_dict()
 
-    frame = pd.DataFrame(out, index=ppm.index)
-    frame["enrichment_type"] = etype
-    for name, codes in flags.items():
-        frame[f"{name}_flag"] = pd.Categorical.from_codes(codes.astype(np.int8), categories=_FLAG_CATEGORIES)
+    metric_names = list(out)
+    block = np.empty((len(metric_names), n))  # column-major: pandas keeps it without copying
+    for row, metric in enumerate(metric_names):
+        block[row] = out[metric]
+    frame = pd.DataFrame(block.T, index=ppm.index, columns=metric_names, copy=False)
+    extra: dict[str, Any] = {"enrichment_type": pd.Categorical.from_codes(etype, dtype=_ETYPE_DTYPE)}
+    for flag_name, codes in flags.items():
+        extra[f"{flag_name}_flag"] = pd.Categorical.from_codes(codes, dtype=_FLAG_DTYPE)
+    frame = pd.concat([frame, pd.DataFrame(extra, index=ppm.index)], axis=1)
     info = reference_info(norm_name)
     frame.attrs["critmin"] = {
         "normaliser": norm_name, "normaliser_citation": info.citation, "normaliser_doi": info.doi,
@@ -426,7 +441,7 @@ def _price_vector(table: PriceTable, mapping: dict[str, str], E: np.ndarray) -> 
         else:
             raise InputError(f"price given for {key!r}, which is not an oxide of the oxide set ({', '.join(by_oxide)}) "
                              "nor one of its elements")
-    needed = [el for j, el in enumerate(REY) if np.nansum(E[:, j]) > 0]
+    needed = [el for j, el in enumerate(REY) if bool((E[:, j] > 0).any())]
     unpriced = [mapping[el] for el in needed if el not in seen]
     if unpriced:
         raise InputError(f"no price for {', '.join(unpriced)}, present in the data; give every oxide a price "

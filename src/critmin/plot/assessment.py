@@ -24,8 +24,9 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import numpy as np
 
@@ -65,7 +66,7 @@ CCDF_MAX_POINTS = 2000
 EXCEEDANCE_MARKS = ("P90", "P50", "P10")
 """USGS exceedance levels marked on the CCDF plots."""
 
-_RC = {"font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "legend.fontsize": 7.5,
+_RC: dict[str, Any] = {"font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "legend.fontsize": 7.5,
        "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "axes.spines.top": False, "axes.spines.right": False,
        "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.5, "font.family": "DejaVu Sans"}
 
@@ -77,7 +78,7 @@ def _styled(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         import matplotlib as mpl
 
-        with mpl.rc_context(_RC):
+        with mpl.rc_context(cast(Any, _RC)):
             return fn(*args, **kwargs)
 
     return wrapper
@@ -195,7 +196,7 @@ def plot_gt_scatter(gt: GTData, model: GTModel | None = None, *, n_samples: int 
         if sim_ore is not None and sim_g is not None:
             keep = sim_g[:, j] > 0
             ax.scatter(sim_ore[keep], sim_g[keep, j], s=2, color=SKY, alpha=0.35, linewidths=0,
-                       label=f"GT model sample (n = {int(keep.sum())})", gid=f"gt-model-{el}", rasterized=False)
+                       label=f"GT model sample (n = {int(keep.sum())})", gid=f"gt-model-{el}", rasterized=True)
         g = gt.grades_pct[el].to_numpy(dtype=float)
         obs = np.isfinite(g) & (g > 0)
         ax.scatter(gt.ore_t[obs], g[obs], s=10, color=BLUE, edgecolors="white", linewidths=0.4,
@@ -266,11 +267,20 @@ def plot_marginal_fits(model: GTModel, *, n_samples: int = 100_000, seed: int = 
             ax.set_xscale("log")
             ax.set_xlabel(f"{el} grade (%)")
             ax.set_ylabel("Cumulative probability")
+            _no_minor_labels(ax)
             ax.set_title(f"{el}: KS D = {gdiag[el]['ks_statistic']:.3f}", loc="left")
             ax.legend(loc="lower right", frameon=False)
             q = gdiag[el]["qq"]
             _qq(axes[j, 1], np.exp(q["observed_ln_pct"]), np.exp(q["model_ln_pct"]), f"{el} grade (%)", el)
     return fig
+
+
+def _no_minor_labels(ax: Axes) -> None:
+    """Log axes spanning less than a decade label minor ticks, which then overlap; keep major labels only."""
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _qq(ax: Axes, observed: Any, model: Any, what: str, key: str) -> None:
@@ -284,6 +294,7 @@ def _qq(ax: Axes, observed: Any, model: Any, what: str, key: str) -> None:
     ax.set_xlabel(f"Model quantile, {what}")
     ax.set_ylabel(f"Observed, {what}")
     ax.set_title("Q-Q", loc="left")
+    _no_minor_labels(ax)
     ax.legend(loc="upper left", frameon=False)
 
 
@@ -294,20 +305,23 @@ def ccdf_points(values: Any, *, max_points: int = CCDF_MAX_POINTS) -> tuple[np.n
     """Sorted totals and their exceedance probabilities P(T ≥ x) (exact, at most ``max_points`` ranks kept).
 
     For sorted ``x_(1) ≤ … ≤ x_(n)`` the probability at ``x_(i)`` is ``(n − i + 1)/n`` (ties take the
-    largest, i.e. the first of the tied ranks).
+    largest, i.e. the first of the tied ranks). When thinned, the largest rank, and the first positive value
+    (where a log-axis curve starts, at P(T > 0)) are always kept.
     """
     x = np.sort(np.asarray(values, dtype=float))
     n = x.size
     first = np.searchsorted(x, x, side="left")  # first rank of each value's tie group
     p = (n - first) / n
     if n > max_points:
-        idx = np.unique(np.r_[np.linspace(0, n - 1, max_points).astype(int), n - 1])
+        first_positive = min(int(np.searchsorted(x, 0.0, side="right")), n - 1)  # the curve starts at P(T > 0)
+        idx = np.unique(np.r_[np.linspace(0, n - 1, max_points).astype(int), first_positive, n - 1])
         x, p = x[idx], p[idx]
     return x, p
 
 
 def _grid(n: int) -> tuple[int, int]:
-    ncols = 1 if n == 1 else 2
+    """Rows and columns for ``n`` panels: up to three side by side."""
+    ncols = min(n, 3) if n != 4 else 2
     return math.ceil(n / ncols), ncols
 
 
@@ -334,7 +348,7 @@ def plot_totals_ccdf(result: SimulationResult, quantities: Sequence[str] | None 
     qs = list(quantities or result.quantities)
     stats = statistics or compute_statistics(result.totals, qs)
     nrows, ncols = _grid(len(qs))
-    fig, axes = _figure(nrows, ncols, height_in=2.5 * nrows)
+    fig, axes = _figure(nrows, ncols, height_in=2.45 * nrows)
     for i, q in enumerate(qs):
         ax = axes.ravel()[i]
         _ccdf_panel(ax, result.totals[q].to_numpy(dtype=float), stats[q], q)
@@ -381,7 +395,7 @@ def plot_economic_filter(econ: EconomicFilterResult, quantities: Sequence[str] |
     """
     qs = list(quantities or econ.contained_quantities)
     nrows, ncols = _grid(len(qs))
-    fig, axes = _figure(nrows, ncols, height_in=2.5 * nrows)
+    fig, axes = _figure(nrows, ncols, height_in=2.45 * nrows)
     t = econ.totals
     for i, q in enumerate(qs):
         ax = axes.ravel()[i]
@@ -408,13 +422,23 @@ def plot_economic_filter(econ: EconomicFilterResult, quantities: Sequence[str] |
 # --------------------------------------------------------------------------------------------------- output
 
 
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+
+
 def figure_to_svg(fig: Figure) -> str:
     """The figure as an ``<svg>`` element for inline HTML: text kept as text (selectable; fonts from the
-    system), no XML prolog, no date, ids salted by the figure's content (reproducible)."""
+    system), no XML prolog, no date, ids salted by the figure's content (reproducible).
+
+    The RDF metadata and the namespace declarations are dropped: an HTML parser puts inline ``<svg>`` (and
+    ``xlink:href``) in the right namespaces, and the document then names no URL at all.
+    """
     import matplotlib as mpl
 
     buf = io.StringIO()
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "critmin"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", dpi=200, metadata={"Date": None})
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    text = _METADATA.sub("", text[text.index("<svg"):])
+    head, rest = text.split(">", 1)
+    return _XMLNS.sub("", head) + ">" + rest

@@ -41,7 +41,6 @@ __all__ = [
     "REE_ORDER",
     "TH_P90",
     "TH_P99",
-    "TH_SIGMA_FROM_MEDIAN",
     "plot_anomaly_histogram",
     "plot_control_chart",
     "plot_duplicates",
@@ -49,7 +48,6 @@ __all__ = [
     "plot_ree_diagram",
     "plot_spider",
     "ree_positions",
-    "thompson_howarth_groups",
 ]
 
 # Okabe & Ito (2008) colour-blind-safe palette (as in critmin.plot.assessment)
@@ -65,8 +63,6 @@ REE_ORDER: tuple[str, ...] = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "T
                               "Lu")
 """The lanthanides in atomic-number order (57–71). Pm has no stable isotope and keeps an empty slot."""
 
-TH_SIGMA_FROM_MEDIAN = 1.0484
-"""σ = 1.0484 × median|d| for a pair difference d of two N(μ, σ²) results (1/(√2 · 0.6745))."""
 TH_P90 = 2.3262
 """90th percentile of |d| in units of σ (√2 · z₀.₉₅): the Thompson–Howarth 90 % line."""
 TH_P99 = 3.6428
@@ -324,45 +320,6 @@ def plot_control_chart(measured: Any, *, certified: float, sd: float, x: Any = N
     return fig
 
 
-def thompson_howarth_groups(a: Any, b: Any, *, group_size: int = 11) -> dict[str, Any]:
-    """Thompson–Howarth precision estimate from duplicate pairs (for plotting).
-
-    Pairs are sorted by their mean and split into consecutive groups of ``group_size`` (an incomplete last group
-    is dropped); per group the median pair mean and the median absolute difference are taken, and median|d| is
-    regressed on median mean by least squares: median|d| = a₀ + b₀·c. Then σ_c = 1.0484·(a₀ + b₀·c) and the
-    90th and 99th percentile lines are |d| = 2.3262·σ_c and 3.6428·σ_c.
-
-    Returns
-    -------
-    dict
-        ``mean``, ``absdiff`` (all pairs), ``group_mean``, ``group_median_absdiff``, ``intercept``, ``slope``
-        (of median|d| on c), ``sigma_intercept``, ``sigma_slope`` (σ_c = s₀ + s₁·c) and ``n_groups``.
-
-    References
-    ----------
-    Thompson, M., and Howarth, R.J., 1978, J. Geochem. Explor. 9, 23–30, doi:10.1016/0375-6742(78)90035-3.
-    """
-    x1 = np.asarray(a, dtype=float).ravel()
-    x2 = np.asarray(b, dtype=float).ravel()
-    if x1.size != x2.size:
-        raise ValueError(f"{x1.size} originals but {x2.size} duplicates")
-    ok = np.isfinite(x1) & np.isfinite(x2)
-    m = (x1[ok] + x2[ok]) / 2.0
-    d = np.abs(x1[ok] - x2[ok])
-    order = np.argsort(m, kind="stable")
-    m, d = m[order], d[order]
-    k = m.size // group_size
-    gm = np.median(m[: k * group_size].reshape(k, group_size), axis=1) if k else np.empty(0)
-    gd = np.median(d[: k * group_size].reshape(k, group_size), axis=1) if k else np.empty(0)
-    if k >= 2:
-        slope, intercept = np.polyfit(gm, gd, 1)
-    else:
-        slope, intercept = float("nan"), float("nan")
-    return {"mean": m, "absdiff": d, "group_mean": gm, "group_median_absdiff": gd, "intercept": float(intercept),
-            "slope": float(slope), "sigma_intercept": TH_SIGMA_FROM_MEDIAN * float(intercept),
-            "sigma_slope": TH_SIGMA_FROM_MEDIAN * float(slope), "n_groups": int(k)}
-
-
 @_styled
 def plot_duplicates(original: Any, duplicate: Any, *, analyte: str = "", unit: str = "ppm",
                     detection_limit: float | None = None, group_size: int = 11,
@@ -371,17 +328,25 @@ def plot_duplicates(original: Any, duplicate: Any, *, analyte: str = "", unit: s
 
     Left panel: log–log scatter with the 1:1 line (``gid`` ``dup-1to1``) and ±10 % lines. Right panel: pair mean
     vs absolute difference (``th-pairs``), the group medians (``th-groups``) and the 90th/99th percentile lines
-    (``th-p90``, ``th-p99``) from :func:`thompson_howarth_groups`; a vertical line marks the detection limit
-    when given. The precision 2σ_c/c at the median pair mean is in the title.
+    |d| = 2.3262·σ_c and 3.6428·σ_c (``th-p90``, ``th-p99``) with σ_c = s₀ + s₁·c from
+    :func:`critmin.geochem.qaqc.thompson_howarth` (pairs sorted by mean in groups of ``group_size``, median|d|
+    regressed on the group median mean, × 1.0484); a vertical line marks the detection limit when given. The
+    precision 2σ_c/c at the median pair mean is in the title.
 
     References
     ----------
     Thompson, M., and Howarth, R.J., 1978, J. Geochem. Explor. 9, 23–30, doi:10.1016/0375-6742(78)90035-3.
     """
-    th = thompson_howarth_groups(original, duplicate, group_size=group_size)
+    from critmin.geochem.qaqc import thompson_howarth
+
     a = np.asarray(original, dtype=float).ravel()
     b = np.asarray(duplicate, dtype=float).ravel()
-    ok = np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0)
+    if a.size != b.size:
+        raise ValueError(f"{a.size} originals but {b.size} duplicates")
+    both = np.isfinite(a) & np.isfinite(b)
+    m, d = (a[both] + b[both]) / 2.0, np.abs(a[both] - b[both])
+    th = thompson_howarth(m, d, group_size=group_size)
+    ok = both & (a > 0) & (b > 0)
     fig, axes = _figure(1, 2, height_in=3.0)
     ax = axes[0, 0]
     ax.scatter(a[ok], b[ok], s=10, color=BLUE, linewidths=0, gid="dup-pairs", label=f"pairs (n = {int(ok.sum())})")
@@ -398,20 +363,19 @@ def plot_duplicates(original: Any, duplicate: Any, *, analyte: str = "", unit: s
     ax.legend(loc="upper left", frameon=False)
 
     ax = axes[0, 1]
-    m, d = th["mean"], th["absdiff"]
     pos = (m > 0) & (d > 0)
     ax.scatter(m[pos], d[pos], s=9, color=SKY, linewidths=0, gid="th-pairs", label="pairs")
     if th["n_groups"]:
-        ax.plot(th["group_mean"], th["group_median_absdiff"], "s", color=BLUE, markersize=4, gid="th-groups",
+        ax.plot(th["group_means"], th["group_median_abs_diff"], "s", color=BLUE, markersize=4, gid="th-groups",
                 label=f"group medians ({group_size} pairs)")
     title_extra = ""
-    if th["n_groups"] >= 2 and m.size:
-        c = np.geomspace(max(float(m[m > 0].min()) if (m > 0).any() else 1e-9, 1e-12), float(m.max()), 100)
-        sigma = th["sigma_intercept"] + th["sigma_slope"] * c
+    if th["n_groups"] >= 2 and np.isfinite(th["slope"]) and (m > 0).any():
+        c = np.geomspace(float(m[m > 0].min()), float(m.max()), 100)
+        sigma = th["intercept"] + th["slope"] * c
         ax.plot(c, TH_P90 * sigma, color=ORANGE, linewidth=1.1, gid="th-p90", label="90th percentile")
         ax.plot(c, TH_P99 * sigma, color=VERMILION, linewidth=1.1, gid="th-p99", label="99th percentile")
         cm = float(np.median(m))
-        prec = 200.0 * (th["sigma_intercept"] + th["sigma_slope"] * cm) / cm if cm > 0 else float("nan")
+        prec = 200.0 * (th["intercept"] + th["slope"] * cm) / cm if cm > 0 else float("nan")
         title_extra = f"; precision 2σ/c = {prec:.1f} % at {cm:.3g} {unit}"
     if detection_limit is not None and np.isfinite(detection_limit):
         ax.axvline(detection_limit, color=GREY, linestyle=":", linewidth=0.9, gid="th-dl", label="DL")
@@ -429,17 +393,24 @@ def plot_duplicates(original: Any, duplicate: Any, *, analyte: str = "", unit: s
 # --------------------------------------------------------------------------------------------------- anomalies
 
 
-def _threshold_lines(ax: Axes, thresholds: Mapping[str, float], *, vertical: bool) -> None:
-    colours = (VERMILION, ORANGE, PURPLE, GREEN, BLUE)
-    for i, (name, value) in enumerate(thresholds.items()):
-        if value is None or not np.isfinite(value):
-            continue
-        kw = {"color": colours[i % len(colours)], "linestyle": "--", "linewidth": 1.1,
-              "label": f"{name} {value:.4g}", "gid": f"threshold-{name}"}
-        if vertical:
-            ax.axvline(value, **kw)
+def _threshold_lines(ax: Axes, thresholds: Mapping[str, float], *, vertical: bool) -> bool:
+    """Draw the thresholds; name each in the legend when there are at most 6 (else one summary entry).
+
+    Returns whether a legend is worth drawing.
+    """
+    colours = (VERMILION, ORANGE, PURPLE, GREEN, BLUE, GREY)
+    items = [(str(k), float(v)) for k, v in thresholds.items() if v is not None and np.isfinite(v)]
+    many = len(items) > len(colours)
+    for i, (name, value) in enumerate(items):
+        if many:
+            label = f"{len(items)} thresholds, {min(v for _, v in items):.4g}–{max(v for _, v in items):.4g}" \
+                if i == 0 else None
+            kw = {"color": VERMILION, "linestyle": "--", "linewidth": 0.7, "alpha": 0.6, "label": label}
         else:
-            ax.axhline(value, **kw)
+            kw = {"color": colours[i], "linestyle": "--", "linewidth": 1.1, "label": f"{name} {value:.4g}"}
+        line = ax.axvline(value, **kw) if vertical else ax.axhline(value, **kw)
+        line.set_gid(f"threshold-{name}")
+    return bool(items)
 
 
 @_styled
@@ -469,14 +440,14 @@ def plot_anomaly_histogram(values: Any, thresholds: Mapping[str, float] | None =
         edges = (np.geomspace(v.min(), v.max(), bins + 1) if log and v.min() < v.max()
                  else np.linspace(v.min(), v.max() + (0 if v.min() < v.max() else 1), bins + 1))
         ax.hist(v, bins=edges, color=SKY, edgecolor="white", linewidth=0.3, gid="anomaly-hist")
-    _threshold_lines(ax, thresholds or {}, vertical=True)
+    legend = _threshold_lines(ax, thresholds or {}, vertical=True)
     if log:
         ax.set_xscale("log")
     ax.set_xlabel(f"{variable} ({unit})".strip() if variable else unit)
     ax.set_ylabel("Samples")
     note = f", {dropped} not shown" if dropped else ""
     ax.set_title(title or f"{variable}: n = {v.size:,}{note}".lstrip(": "), loc="left")
-    if thresholds:
+    if legend:
         ax.legend(loc="upper right", frameon=False)
     return fig
 
@@ -506,7 +477,7 @@ def plot_probability(values: Any, thresholds: Mapping[str, float] | None = None,
     else:
         vx, zy = v, z
     ax.plot(vx, zy, ".", markersize=2.5, color=BLUE, gid="probability-points")
-    _threshold_lines(ax, thresholds or {}, vertical=True)
+    legend = _threshold_lines(ax, thresholds or {}, vertical=True)
     if log:
         ax.set_xscale("log")
     probs = np.array([0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999])
@@ -515,6 +486,6 @@ def plot_probability(values: Any, thresholds: Mapping[str, float] | None = None,
     ax.set_ylabel("Cumulative probability (%)")
     ax.set_xlabel(f"{variable} ({unit})".strip() if variable else unit)
     ax.set_title(title or f"{variable}: n = {n:,}".lstrip(": "), loc="left")
-    if thresholds:
+    if legend:
         ax.legend(loc="lower right", frameon=False)
     return fig

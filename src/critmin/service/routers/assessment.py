@@ -70,6 +70,7 @@ class AssessmentJobs:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="critmin-assessment")
         self.futures: dict[int, Future[None]] = {}
         self.sim_workers = max(1, min(4, os.cpu_count() or 1))
+        self.tables_checked = False
 
     def submit(self, run_id: int, pmf: DepositPmf, data: GTData) -> None:
         """Queue a stored run for execution."""
@@ -107,8 +108,10 @@ def get_jobs(request: Request) -> AssessmentJobs:
     if jobs is None:
         raise StoreError("the assessment job pool is not running (the application was started without its "
                          "lifespan)")
-    if not inspect(jobs.db.engine).has_table("assessment_run"):
-        raise StoreError(f"the database {jobs.db.safe_url} has no assessment tables; run `critmin db upgrade`")
+    if not jobs.tables_checked:
+        if not inspect(jobs.db.engine).has_table("assessment_run"):
+            raise StoreError(f"the database {jobs.db.safe_url} has no assessment tables; run `critmin db upgrade`")
+        jobs.tables_checked = True
     return jobs
 
 
