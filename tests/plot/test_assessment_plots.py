@@ -123,7 +123,9 @@ def test_economic_filter_contained_vs_recovered(run: AssessmentRun) -> None:
         assert recovered.get_ydata()[0] == pytest.approx(np.mean(t[f"{el}_recovered"] > 0))
         assert contained.get_ydata()[0] == pytest.approx(np.mean(t[el] > 0))
         assert np.all(t[f"{el}_recovered"] <= t[el] + 1e-9)
-        assert "mean" in recovered.get_label()
+        assert recovered.get_label() == "recovered"
+        mean_text = _by_gid(fig, f"econ-mean-{el}-recovered").get_text()
+        assert mean_text == f"mean {pa._short(float(t[f'{el}_recovered'].mean()))}"
 
 
 def test_figure_to_svg_is_inline_reproducible_and_urlless(run: AssessmentRun) -> None:

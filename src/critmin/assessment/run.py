@@ -106,7 +106,8 @@ class AssessmentRun:
 def run_assessment(pmf: DepositPmf, gt: GTData, *, trials: int, seed: int, tonnage_pdf: PdfType = "normal",
                    grade_pdf: PdfType = "normal", truncate: bool = False, joint: bool = False,
                    per_deposit: bool = False, economic: EconomicParameters | None = None, tract: str = "",
-                   progress: Callable[[int, int], None] | None = None) -> AssessmentRun:
+                   progress: Callable[[int, int], None] | None = None, chunk_trials: int | None = None,
+                   workers: int | None = None) -> AssessmentRun:
     """Fit, simulate, summarise, check (and optionally filter) one tract.
 
     Parameters
@@ -127,6 +128,8 @@ def run_assessment(pmf: DepositPmf, gt: GTData, *, trials: int, seed: int, tonna
         Tract name, carried into the result and its provenance.
     progress
         ``progress(done, trials)`` during the simulation.
+    chunk_trials, workers
+        Streaming chunk size and threads of the simulation; neither changes the result.
 
     Returns
     -------
@@ -136,7 +139,9 @@ def run_assessment(pmf: DepositPmf, gt: GTData, *, trials: int, seed: int, tonna
                "joint": bool(joint)}
     model = GTModel.fit(gt, tonnage_pdf=tonnage_pdf, grade_pdf=grade_pdf, truncate=truncate, joint=joint)
     keep = per_deposit or economic is not None
-    res = simulate(pmf, model, trials=trials, seed=seed, per_deposit=keep, progress=progress)
+    extra: dict[str, Any] = {} if chunk_trials is None else {"chunk_trials": chunk_trials}
+    res = simulate(pmf, model, trials=trials, seed=seed, per_deposit=keep, progress=progress, workers=workers,
+                   **extra)
     stats = res.statistics()
     check = moment_check(res, pmf, model)
     econ = None

@@ -136,7 +136,9 @@ def censored_flags(table: Any) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------- substitution
 
 
-def substitute(table: Any, method: SubstitutionMethod = "half", *, columns: list[str] | None = None) -> ImputationResult:
+def substitute(
+    table: Any, method: SubstitutionMethod = "half", *, columns: list[str] | None = None
+) -> ImputationResult:
     """Replace each censored ("<") cell by a fixed fraction of its detection limit.
 
     Parameters
@@ -166,7 +168,7 @@ def substitute(table: Any, method: SubstitutionMethod = "half", *, columns: list
     """
     factor = substitution_factor(method)
     data, codes, dl = _frames(table, columns)
-    below = codes.eq("<")
+    below = codes.isin(["<"])
     no_dl = below & dl.isna()
     below_dl = below & ~no_dl
     filled = data.mask(below_dl, dl * factor)
@@ -456,7 +458,7 @@ def impute(
     if method in _FACTORS:
         return substitute(table, method, columns=columns)  # type: ignore[arg-type]
     data, codes, dl = _frames(table, columns)
-    below = codes.eq("<")
+    below = codes.isin(["<"])
     filled = data.copy()
     used: dict[str, str] = {}
     meta: dict[str, Any] = {"method": method}

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -286,7 +286,11 @@ def _unit_factor(table: Any, col: str) -> float:
 def _crm_tables(
     table: Any, classes: pd.DataFrame, batch: pd.Series, cert: pd.DataFrame, columns: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cert_idx = {(_key(r.crm), str(r.element)): r for r in cert.itertuples(index=False)}
+    cert_idx: dict[tuple[str, str], tuple[float, float, str]] = {
+        (_key(c), str(e)): (float(v), float(u), str(ut))
+        for c, e, v, u, ut in zip(cert["crm"], cert["element"], cert["value"], cert["uncertainty"],
+                                  cert["uncertainty_type"], strict=True)
+    }
     mats = classes[classes["sample_class"].isin(["crm", "standard"])]
     parts: dict[str, list[Any]] = {}
     data = table.data[columns].to_numpy(dtype=float)
@@ -305,13 +309,13 @@ def _crm_tables(
                 continue
             factor = _unit_factor(table, col)
             rec = cert_idx.get((_key(material), element))
-            certified = rec.value / factor if rec is not None else np.nan
+            certified = rec[0] / factor if rec is not None else np.nan
             cert_sd = np.nan
-            if rec is not None and np.isfinite(rec.uncertainty):
-                if rec.uncertainty_type == "1sd":
-                    cert_sd = rec.uncertainty / factor
-                elif rec.uncertainty_type == "2sd":
-                    cert_sd = rec.uncertainty / 2 / factor
+            if rec is not None and np.isfinite(rec[1]):
+                if rec[2] == "1sd":
+                    cert_sd = rec[1] / factor
+                elif rec[2] == "2sd":
+                    cert_sd = rec[1] / 2 / factor
             obs_sd = float(np.nanstd(used, ddof=1)) if n_used > 1 else np.nan
             if np.isfinite(certified):
                 center = certified
@@ -442,7 +446,8 @@ def thompson_howarth(means: Any, abs_diffs: Any, *, group_size: int = 11) -> dic
     gd = [float(np.median(d[i * group_size:(i + 1) * group_size])) for i in range(g)]
     if g >= 2 and np.ptp(gm) > 0:
         fit = stats.linregress(gm, gd)
-        intercept, slope = TH_MEDIAN_TO_SIGMA * fit.intercept, TH_MEDIAN_TO_SIGMA * fit.slope
+        intercept = float(TH_MEDIAN_TO_SIGMA * fit.intercept)
+        slope = float(TH_MEDIAN_TO_SIGMA * fit.slope)
     else:
         intercept = slope = float("nan")
     return {"intercept": float(intercept), "slope": float(slope), "n_pairs": int(m.size), "n_groups": g,
@@ -725,8 +730,9 @@ def qaqc_report(
         status = "fail" if (n_fail or n_blank_fail) else (
             "warning" if (n_warn or (np.isfinite(within) and within < 90)) else "pass")
         rows.append({
-            "batch": b, "n_rows": int(c.sum()), **{f"n_{k}": int(c.get(k, 0)) for k in
-                                                    ("sample", "crm", "standard", "replicate", "field_duplicate", "blank")},
+            "batch": b, "n_rows": int(c.sum()),
+            **{f"n_{k}": int(c.get(k, 0)) for k in ("sample", "crm", "standard", "replicate", "field_duplicate",
+                                                     "blank")},
             "crm_checks": len(cb), "crm_fail": n_fail, "crm_warning": n_warn,
             "duplicate_checks": len(pb), "duplicate_pct_within_hard_limit": within,
             "blanks_exceeding": n_blank_fail, "status": status,

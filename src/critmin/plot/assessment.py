@@ -371,7 +371,7 @@ def _ccdf_panel(ax: Axes, values: np.ndarray, st: dict[str, Any], q: str) -> Non
             ax.annotate(f"{k} {_short(v)}", (v, pr), xytext=(5, 2), textcoords="offset points", fontsize=7,
                         color=VERMILION)
     if st["mean"] > 0:
-        ax.axvline(st["mean"], color=GREEN, linestyle="--", linewidth=1.0, label=f"mean {_short(st['mean'])}")
+        ax.axvline(st["mean"], color=GREEN, linestyle="--", linewidth=1.0, label="mean", gid=f"ccdf-mean-{q}")
     ax.set_xscale("log")
     ax.set_ylim(0, 1.02)
     label = "Ore" if q == "ore" else q
@@ -379,8 +379,8 @@ def _ccdf_panel(ax: Axes, values: np.ndarray, st: dict[str, Any], q: str) -> Non
     ax.set_ylabel("Probability of at least")
     zero = [f"{k} = 0" for k, v, _ in marks if v <= 0]
     extra = f"; {', '.join(zero)}" if zero else ""
-    ax.set_title(f"{label}: P(0) = {st['p_zero']:.3f}{extra}", loc="left")
-    ax.legend(loc="lower left", frameon=False)
+    ax.set_title(f"{label}\nmean {_short(st['mean'])}, P(0) = {st['p_zero']:.3f}{extra}", loc="left")
+    ax.legend(loc="lower left", frameon=False, handlelength=1.2)
 
 
 # --------------------------------------------------------------------------------------------------- filter
@@ -400,20 +400,24 @@ def plot_economic_filter(econ: EconomicFilterResult, quantities: Sequence[str] |
     for i, q in enumerate(qs):
         ax = axes.ravel()[i]
         rec_col = "ore_economic" if q == "ore" else f"{q}_recovered"
-        for col, color, name in ((q, BLUE, "contained"), (rec_col, ORANGE, "ore of economic deposits"
-                                                          if q == "ore" else "recovered (economic)")):
+        means = []
+        for col, color, name in ((q, BLUE, "contained"),
+                                 (rec_col, ORANGE, "economic ore" if q == "ore" else "recovered")):
             v = t[col].to_numpy(dtype=float)
             x, p = ccdf_points(v)
             pos = x > 0
-            ax.step(x[pos], p[pos], where="post", color=color, linewidth=1.3,
-                    label=f"{name}, mean {_short(float(v.mean()))}", gid=f"econ-{col}")
+            ax.step(x[pos], p[pos], where="post", color=color, linewidth=1.3, label=name, gid=f"econ-{col}")
+            means.append((name, float(v.mean()), color))
+        for k, (name, m, color) in enumerate(means):
+            ax.text(0.98, 0.97 - 0.09 * k, f"mean {_short(m)}", transform=ax.transAxes, ha="right", va="top",
+                    color=color, fontsize=7, gid=f"econ-mean-{q}-{name.replace(' ', '_')}")
         ax.set_xscale("log")
         ax.set_ylim(0, 1.02)
         label = "Ore" if q == "ore" else q
         ax.set_xlabel(f"{label} (metric t)")
         ax.set_ylabel("Probability of at least")
         ax.set_title(label, loc="left")
-        ax.legend(loc="lower left", frameon=False)
+        ax.legend(loc="lower left", frameon=False, handlelength=1.2)
     for ax in axes.ravel()[len(qs):]:
         ax.set_visible(False)
     return fig

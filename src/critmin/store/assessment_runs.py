@@ -36,8 +36,7 @@ from sqlalchemy.orm import Session, defer
 from critmin.assessment.gt_data import GTData
 from critmin.assessment.gt_model import GTModel
 from critmin.assessment.pmf import DepositPmf
-from critmin.assessment.simulate import simulate
-from critmin.assessment.statistics import moment_check
+from critmin.assessment.run import run_assessment
 from critmin.errors import CritminError, InputError, NotFoundError
 from critmin.provenance import utcnow
 from critmin.store.assessment_gt import gt_from_store, gt_query_store
@@ -84,28 +83,23 @@ def run_simulation(pmf: DepositPmf, data: GTData, *, tonnage_pdf: PdfType = "nor
     """
     report = progress or (lambda _f, _m: None)
     t0 = time.perf_counter()
-    report(0.01, "fitting the grade–tonnage model")
-    model = GTModel.fit(data, tonnage_pdf=tonnage_pdf, grade_pdf=grade_pdf, truncate=truncate, joint=joint)
-    report(0.05, f"simulating: 0 of {trials:,} trials")
+    report(0.02, "fitting the grade–tonnage model and simulating")
 
     def sim_progress(done: int, total: int) -> None:
         report(0.05 + 0.8 * done / total, f"simulating: {done:,} of {total:,} trials")
 
-    chunk = max(5000, trials // 50)
-    res = simulate(pmf, model, trials=trials, seed=seed, chunk_trials=chunk, workers=workers,
-                   progress=sim_progress)
-    report(0.86, "checking the simulated moments against the closed form")
-    check = moment_check(res, pmf, model)
-    report(0.97, "computing statistics")
-    stats = res.statistics()
+    run = run_assessment(pmf, data, trials=trials, seed=seed, tonnage_pdf=tonnage_pdf, grade_pdf=grade_pdf,
+                         truncate=truncate, joint=joint, progress=sim_progress,
+                         chunk_trials=max(5000, trials // 50), workers=workers)
+    res, model = run.result, run.model
+    report(0.97, "statistics and moment check done")
     n = res.totals["n_deposits"].to_numpy()
-    options = {"tonnage_pdf": tonnage_pdf, "grade_pdf": grade_pdf, "truncate": truncate, "joint": joint}
     result = {
         "trials": trials, "seed": seed, "quantities": list(res.quantities),
         "n_deposits_simulated": int(n.sum()), "mean_n_deposits": float(n.mean()),
-        "statistics": stats, "moment_check": check,
+        "statistics": run.statistics, "moment_check": run.moment_check,
         "pmf": {**pmf.summary(), "method": pmf.method},
-        "gt_model": data.summary(), "gt_fit": model.to_dict(), "options": options,
+        "gt_model": data.summary(), "gt_fit": model.to_dict(), "options": dict(run.options),
         "warnings": list(dict.fromkeys([*data.warnings, *model.warnings])),
         "elapsed_s": round(time.perf_counter() - t0, 3),
     }
