@@ -341,18 +341,27 @@ def schema_matches(url: str) -> bool:
         db.dispose()
 
 
+def _upgraded(url: str) -> bool:
+    """Apply newer migrations to a cached store (True if that worked)."""
+    try:
+        migrate(url)
+        return True
+    except Exception:
+        return False
+
+
 def ensure_store(backend: str, n: int, seed: int, admin_url: str) -> str:
     """URL of a store holding the ``n`` generated sites (imported with the CLI if not cached or stale)."""
     if backend == "sqlite":
         path = store_path(n, seed)
         url = sqlite_url(path)
-        if path.exists() and site_count(url) == n and schema_matches(url):
+        if path.exists() and site_count(url) == n and _upgraded(url) and schema_matches(url):
             return url
         remove_sqlite(path)
     else:
         name = store_name(n, seed)
         url = pg_url(admin_url, name)
-        if pg_exists(admin_url, name) and site_count(url) == n and schema_matches(url):
+        if pg_exists(admin_url, name) and site_count(url) == n and _upgraded(url) and schema_matches(url):
             return url
         pg_recreate(admin_url, name)
     migrate(url)

@@ -10,7 +10,8 @@ from critmin.assessment.gt_model import GTModel
 from critmin.assessment.pmf import poisson_pmf
 from critmin.assessment.simulate import simulate
 
-GT = Path(__file__).resolve().parents[2].parent / "shared/data/assessment/mapmark4/ExampleGatm_synthetic_CuAu_71_deposits.csv"
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+GT = DATA / "assessment/mapmark4/ExampleGatm_synthetic_CuAu_71_deposits.csv"
 
 
 def test_same_inputs_same_hash() -> None:

@@ -249,8 +249,8 @@ def _apply_qualifier(qual: pd.Series, num: np.ndarray, codes: np.ndarray, limits
     known = np.isin(q, ["", "L", "N", "<", "G", ">", "B", "H"])
     if not known.all():
         k = int(np.flatnonzero(~known)[0])
-        raise InputError(f"unknown qualifier {str(q[k])!r}; expected L/N/< (below limit), G/> (above), B (not analysed), "
-                         "H (interference) or blank", file=file, row=k + first_row, column=name)
+        raise InputError(f"unknown qualifier {str(q[k])!r}; expected L/N/< (below limit), G/> (above), "
+                         "B (not analysed), H (interference) or blank", file=file, row=k + first_row, column=name)
     lt = np.isin(q, ["L", "N", "<"])
     limits[lt] = np.where(np.isnan(limits[lt]), np.abs(num[lt]), limits[lt])
     num[lt] = np.nan

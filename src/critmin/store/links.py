@@ -91,7 +91,7 @@ def link_database(db: Database, *, threshold: float | None = None, output: str |
     curated = pairs["decision"].isin(["confirmed", "rejected"])
     keep = pairs[(pairs["probability"] >= STORE_MIN_PROBABILITY) | (pairs["same"] == 1) | curated]
     link_rows = [{"site_a_id": int(a), "site_b_id": int(b), "probability": float(p), "same": bool(sm),
-                  "decided_by": "curator" if dc in ("confirmed", "rejected") else ("rule" if dc else "model"), "method": METHOD, "created_at": now}
+                  "decided_by": _decided_by(dc), "method": METHOD, "created_at": now}
                  for a, b, p, sm, dc in zip(keep["site_key_a"], keep["site_key_b"], keep["probability"],
                                             keep["same"], keep["decision"], strict=True)]
     clusters = res.clusters
@@ -168,3 +168,10 @@ def canonical_site(db: Database, site_id: int) -> dict[str, Any]:
                       for k, s_, r in zip(df["site_key"], df["source"], df["record_id"], strict=True)]
     row.pop("cluster", None)
     return row
+
+
+def _decided_by(decision: str) -> str:
+    """Who fixed a pair's label: a curator, a rule (curated distinct source) or the model."""
+    if decision in ("confirmed", "rejected"):
+        return "curator"
+    return "rule" if decision else "model"
