@@ -1,4 +1,4 @@
-"""Remove the cached benchmark stores: PostgreSQL databases ``critmin_bench_*`` and ``benchmarks/results/data``.
+"""Remove this suite's cached stores: PostgreSQL ``critmin_bench_*`` databases and ``results/data/critmin_bench_*``.
 
 Usage::
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -39,13 +38,11 @@ def main() -> None:
     except Exception as exc:
         print(f"PostgreSQL not cleaned ({exc.__class__.__name__}: {exc})")
     if C.DATA.exists():
-        for p in C.DATA.iterdir():
+        # only this suite's files: other benchmark suites may keep data in the same folder
+        for p in sorted(C.DATA.glob("critmin_bench_*")) + sorted(C.DATA.glob("mrds-*.csv")):
             if args.keep_csv and p.suffix == ".csv":
                 continue
-            if p.is_dir():
-                shutil.rmtree(p)
-            else:
-                p.unlink()
+            p.unlink()
             print(f"removed {p}")
 
 

@@ -491,3 +491,161 @@ export const assessmentApi = {
   gtFromKb: (query: GtFromKbQuery, signal?: AbortSignal) =>
     getJson<GtFromKbResponse>(`/api/assessment/gt-from-kb?${gtFromKbParams(query)}`, signal),
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Geochemistry API (/api/geochem; documented in docs/api-geochem.md). Concentrations in ppm unless a name says
+// otherwise; normalised values are dimensionless; missing values are null.
+
+export interface GeochemReference {
+  name: string;
+  citation: string;
+  doi?: string | null;
+  kind?: string | null;
+  units?: string | null;
+  note?: string | null;
+}
+
+export interface GeochemReferences {
+  default: string;
+  items: GeochemReference[];
+}
+
+export type AssayUnit = "ppm" | "ppb" | "pct" | "g/t";
+
+export interface GeochemDataset {
+  id: number;
+  name: string | null;
+  organisation?: string;
+  visibility?: Visibility | string;
+  filename?: string | null;
+  content_sha256?: string | null;
+  created_at?: string | null;
+  imported_at?: string | null;
+  n_samples?: number | null;
+  analytes?: Record<string, string>;
+  units?: Record<string, string>;
+  elements?: string[];
+  ree?: string[];
+  id_columns?: string[];
+  label_column?: string | null;
+  lon_column?: string | null;
+  lat_column?: string | null;
+  has_coordinates?: boolean;
+  censoring?: Record<string, Record<string, number>>;
+  all_censored?: string[];
+  warnings?: string[];
+  url?: string;
+}
+
+export interface GeochemDatasetList {
+  total: number;
+  items: GeochemDataset[];
+}
+
+export type GeochemRow = Record<string, string | number | boolean | null>;
+
+export interface GeochemMetrics {
+  dataset_id: number;
+  normaliser: string;
+  total: number;
+  offset: number;
+  limit: number;
+  columns: string[];
+  numeric_columns: string[];
+  rows: GeochemRow[];
+  metadata: Record<string, unknown>;
+}
+
+export interface GeochemNormalised {
+  dataset_id: number;
+  normaliser: string;
+  citation?: string | null;
+  doi?: string | null;
+  elements: string[];
+  samples: { row: number; label: string | null; values: Record<string, number | null> }[];
+}
+
+export interface GeochemQaqc {
+  dataset_id: number;
+  batches: Record<string, unknown>[];
+  crm: Record<string, unknown>[];
+  duplicates: Record<string, unknown>[];
+  blanks: Record<string, unknown>[];
+  counts?: Record<string, number>;
+  metadata: Record<string, unknown>;
+  run?: Record<string, unknown> | null;
+  crm_points?: Record<string, unknown>[];
+}
+
+export interface GeochemSampleProperties {
+  row: number;
+  label: string | null;
+  value: number | null;
+  flag?: string;
+}
+
+export type GeochemSamples = FeatureCollection<Point, GeochemSampleProperties> & {
+  metric: string;
+  normaliser?: string;
+  numberMatched?: number;
+  excluded?: number;
+};
+
+export interface GeochemUpload {
+  file: File;
+  name?: string;
+  /** Unit of every analyte column without one. */
+  units?: AssayUnit | "";
+  visibility?: Visibility;
+  sheet?: string;
+}
+
+async function sendForm<T>(url: string, form: FormData, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(url, { method: "POST", headers: { Accept: "application/json" }, body: form, signal });
+  if (!response.ok) {
+    let detail = "";
+    try {
+      const problem = await response.json();
+      detail = typeof problem?.detail === "string" ? problem.detail : JSON.stringify(problem?.detail ?? problem);
+    } catch {
+      detail = response.statusText;
+    }
+    throw new ApiError(url, response.status, detail);
+  }
+  return (await response.json()) as T;
+}
+
+const GEOCHEM = "/api/geochem";
+const gq = (params: Record<string, string | number | undefined | null>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
+  const q = p.toString();
+  return q ? `?${q}` : "";
+};
+
+export const geochemApi = {
+  references: (signal?: AbortSignal) => getJson<GeochemReferences>(`${GEOCHEM}/references`, signal),
+  datasets: (limit = 100, offset = 0, signal?: AbortSignal) =>
+    getJson<GeochemDatasetList>(`${GEOCHEM}/datasets${gq({ limit, offset })}`, signal),
+  dataset: (id: number, signal?: AbortSignal) => getJson<GeochemDataset>(`${GEOCHEM}/datasets/${id}`, signal),
+  upload: (upload: GeochemUpload, signal?: AbortSignal) => {
+    const form = new FormData();
+    form.append("file", upload.file, upload.file.name);
+    if (upload.name) form.append("name", upload.name);
+    if (upload.units) form.append("units", upload.units);
+    if (upload.visibility) form.append("visibility", upload.visibility);
+    if (upload.sheet) form.append("sheet", upload.sheet);
+    return sendForm<GeochemDataset>(`${GEOCHEM}/datasets`, form, signal);
+  },
+  metrics: (id: number, normalise: string, signal?: AbortSignal, limit = 10_000, offset = 0) =>
+    getJson<GeochemMetrics>(`${GEOCHEM}/datasets/${id}/metrics${gq({ normalise, limit, offset })}`, signal),
+  metricsCsvUrl: (id: number, normalise: string) => `${GEOCHEM}/datasets/${id}/metrics${gq({ normalise, format: "csv", limit: 100_000 })}`,
+  normalised: (id: number, normalise: string, samples: number[], signal?: AbortSignal) =>
+    getJson<GeochemNormalised>(`${GEOCHEM}/datasets/${id}/normalised${gq({ normalise, samples: samples.join(",") })}`, signal),
+  qaqc: (id: number, include: string[] = ["crm_points"], signal?: AbortSignal) =>
+    getJson<GeochemQaqc>(`${GEOCHEM}/datasets/${id}/qaqc${gq({ include: include.join(",") })}`, signal),
+  samples: (id: number, metric: string, normalise: string, signal?: AbortSignal) =>
+    getJson<GeochemSamples>(`${GEOCHEM}/datasets/${id}/samples.geojson${gq({ metric, normalise })}`, signal),
+  reeSvgUrl: (id: number, normalise: string, samples: number[]) =>
+    `${GEOCHEM}/datasets/${id}/plots/ree.svg${gq({ normalise, samples: samples.join(",") })}`,
+};

@@ -225,3 +225,30 @@ class AssessmentRun(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     organisation: Mapped[Organisation] = relationship()
+
+
+class GeochemDataset(Base):
+    """An uploaded assay file (:mod:`critmin.geochem`): one sample per row, stored as Parquet artefacts.
+
+    The parsed table (values in each column's own unit, censoring codes, detection limits, passthrough id
+    columns) lives in ``artefact_dir`` (see :mod:`critmin.store.geochem_datasets`); this row keeps what
+    describes it: units and analytes per column, id and coordinate columns, the file's hash.
+    """
+
+    __tablename__ = "geochem_dataset"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    filename: Mapped[str] = mapped_column(String(512))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    n_samples: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    analytes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    id_columns: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    lon_column: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    lat_column: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    artefact_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    organisation: Mapped[Organisation] = relationship()
