@@ -99,7 +99,7 @@ class Server:
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < timeout_s:
             if self.proc.poll() is not None:
-                raise SystemExit(f"critmin serve exited early:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"critmin serve exited early:\n{self.log.read_text()[-3000:]}")
             try:
                 if httpx.get(f"{self.base}/conformance", timeout=2).status_code == 200:
                     self._sampler.start()
@@ -108,7 +108,9 @@ class Server:
                 pass
             time.sleep(0.25)
         self.stop()
-        raise SystemExit(f"critmin serve did not answer within {timeout_s} s:\n{self.log.read_text()[-3000:]}")
+        died = self.log.read_text().count(" died")
+        raise RuntimeError(f"critmin serve did not answer within {timeout_s} s (uvicorn restarted {died} worker(s) "
+                           "that missed its health check)")
 
     def stop(self) -> None:
         self._stop.set()
@@ -227,6 +229,7 @@ def main() -> None:
                     help="comma list of backend:workers")
     ap.add_argument("--pg-admin-url", default=os.environ.get("CRITMIN_BENCH_PG_ADMIN_URL", C.DEFAULT_PG_ADMIN_URL))
     ap.add_argument("--label", default="")
+    ap.add_argument("--ready-timeout", type=float, default=120, help="seconds to wait for the server to answer")
     args = ap.parse_args()
     configs = [(c.split(":")[0], int(c.split(":")[1]) if ":" in c else 1) for c in args.configs.split(",") if c]
     urls = {b: C.ensure_store(b, args.n, args.seed, args.pg_admin_url) for b in {b for b, _ in configs}}
@@ -239,14 +242,20 @@ def main() -> None:
         print(f"[{key}] starting critmin serve …", flush=True)
         srv = Server(urls[backend], workers)
         try:
-            ready_s = srv.wait_ready()
+            ready_s = srv.wait_ready(args.ready_timeout)
             print(f"[{key}] ready in {ready_s:.1f} s; {args.clients} clients × {args.pages} pages …", flush=True)
             r = run_clients(srv.base, plans)
+        except RuntimeError as exc:
+            print(f"[{key}] FAILED: {exc}", flush=True)
+            results[key] = {"failed": str(exc)[:2000]}
+            rows.append([key, 0, "no server", "", "", "", "", "", "", "", ""])
+            continue
         finally:
             srv.stop()
         r["server_peak_rss_mib"] = round(srv.peak_rss_kib / 1024, 1)
         r["startup_s"] = round(ready_s, 2)
         results[key] = r
+        C.write_result("bench_ogcapi-partial", {"label": args.label, "n": args.n, "results": results})
         lat = r["latency_ms"]
         rows.append([key, r["requests"], r["errors"], lat.get("p50"), lat.get("p95"), lat.get("p99"), lat.get("max"),
                      r["req_per_s"], r["features_per_s"], r["mib_per_s"], r["server_peak_rss_mib"]])

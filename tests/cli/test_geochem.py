@@ -15,6 +15,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -212,10 +213,12 @@ def test_qaqc_run_length_batches(cli: Invoke) -> None:
 
 def test_qaqc_plots(cli: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "qa"
-    cli("geochem", "qaqc", GA, "--units", "ppm", "--run-length", "2000", "--out", out, "--plots")
+    cli("geochem", "qaqc", GA, "--units", "ppm", "--columns", "La,Yb", "--out", out, "--plots")
     plots = sorted(p.name for p in (out / "plots").glob("*.png"))
-    assert "control_Till-1_La.png" in plots
-    assert any(p.startswith("duplicates_") for p in plots)
+    assert "control_TILL-1_La.png" in plots and "control_TILL-2_Yb.png" in plots
+    assert "duplicates_replicate_La.png" in plots
+    assert not any("_Ce" in p for p in plots)
+    assert set(pd.read_csv(out / "crm.csv")["element"]) == {"La", "Yb"}
 
 
 # ------------------------------------------------------------------------------------------- anomalies
@@ -230,8 +233,6 @@ def test_anomalies_mad_by_class_on_laterites(cli: Invoke, tmp_path: Path) -> Non
     assert d["metadata"]["method"] == "mad" and d["metadata"]["log10"] is True
     # hand check for one class: threshold = 10^(median + 2·1.4826·MAD) of log10 Cu in class LN
     raw = pd.read_excel(LATERITES)
-    import numpy as np
-
     v = np.log10(raw.loc[(raw["TYPE"] == "LN") & (raw["Cu_ppm"] > 0), "Cu_ppm"].to_numpy(dtype=float))
     med = np.median(v)
     mad = 1.482602218505602 * np.median(np.abs(v - med))
@@ -250,7 +251,15 @@ def test_anomalies_univariate_methods(cli: Invoke, method: str) -> None:
     d = as_json(cli("geochem", "anomalies", LATERITES, "--units", "pct", "--method", method, "--columns",
                     "Cu_ppm", "--json"))
     (row,) = d["thresholds"]
-    assert row["n"] > 6000 and row["threshold"] > 0 and 0 < row["n_anomalous"] < row["n"]
+    raw = pd.read_excel(LATERITES)["Cu_ppm"].to_numpy(dtype=float)
+    cu = raw[np.isfinite(raw) & (raw > 0)]
+    assert row["n"] == cu.size == 6699
+    assert row["n_anomalous"] == int((cu > row["threshold"]).sum())
+    if method == "tukey":  # upper inner fence on log10 values: 10^(Q3 + 1.5·IQR)
+        q1, q3 = np.percentile(np.log10(cu), [25, 75])
+        assert row["threshold"] == pytest.approx(10 ** (q3 + 1.5 * (q3 - q1)), rel=1e-9)
+    else:
+        assert np.median(cu) < row["threshold"] < cu.max()
 
 
 def test_anomalies_mcd(cli: Invoke) -> None:
@@ -289,7 +298,7 @@ def test_text_in_numeric_cell_exit_1_names_file_row_column(cli: Invoke, tmp_path
 
 def test_duplicated_columns_exit_1(cli: Invoke, tmp_path: Path) -> None:
     header = ["sample_id", *[f"{e}_ppm" for e in REE[:-1]], "La_ppm"]
-    src = _write(tmp_path / "dup.csv", [r[:-1] + [r[0]] for r in CONTRACT_ROWS], ["S0", "S1"], header)
+    src = _write(tmp_path / "dup.csv", [[*r[:-1], r[0]] for r in CONTRACT_ROWS], ["S0", "S1"], header)
     res = cli("geochem", "characterise", src, ok=False)
     assert res.exit_code == 1 and "dup.csv" in res.stderr and "La_ppm" in res.stderr
 

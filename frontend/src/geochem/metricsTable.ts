@@ -41,13 +41,13 @@ export function formatMetric(value: number | null, digits = 4): string {
 }
 
 export interface MetricsTableOptions {
-  idKey: string;
-  /** Sample ids initially ticked for the REE diagram. */
-  selected: Set<string>;
+  /** Sample rows (the API's 0-based `row`) initially ticked for the REE diagram. */
+  selected: Set<number>;
   maxSelected: number;
-  onSelection(selected: string[]): void;
-  /** Flags per metric key (e.g. "censored") come from `<key>_flag` columns when present. */
+  onSelection(selected: number[]): void;
 }
+
+const LABEL = "label";
 
 function flagFor(row: MetricRow, key: string): string {
   const base = key.replace(/_(ppm|pct)$/, "");
@@ -62,11 +62,12 @@ export function metricsTable(rows: MetricRow[], options: MetricsTableOptions): H
   const selected = new Set(options.selected);
   const tbody = h("tbody", {});
   const status = h("div", { class: "muted small", id: "ree-selection-status", "aria-live": "polite" });
-  const idOf = (r: MetricRow) => String(r[options.idKey] ?? "");
+  const rowOf = (r: MetricRow) => Number(r.row);
+  const labelOf = (r: MetricRow) => (r[LABEL] === null || r[LABEL] === undefined || r[LABEL] === "" ? `row ${rowOf(r) + 1}` : String(r[LABEL]));
 
   const headers = [
     h("th", { title: "Draw on the REE diagram" }, "Plot"),
-    h("th", { "data-key": options.idKey, class: "sortable", tabindex: 0, "aria-sort": "none" }, "Sample"),
+    h("th", { "data-key": LABEL, class: "sortable", tabindex: 0, "aria-sort": "none" }, "Sample"),
     ...columns.map((c) => h("th", { "data-key": c.key, class: "num sortable", title: c.title, tabindex: 0, "aria-sort": "none" }, c.label)),
   ];
 
@@ -78,9 +79,9 @@ export function metricsTable(rows: MetricRow[], options: MetricsTableOptions): H
     const order = rows.map((_, i) => i);
     if (sortKey !== null) {
       const key = sortKey;
-      const isId = key === options.idKey;
+      const isId = key === LABEL;
       order.sort((a, b) => {
-        if (isId) return (ascending ? 1 : -1) * idOf(rows[a]).localeCompare(idOf(rows[b]), "en", { numeric: true });
+        if (isId) return (ascending ? 1 : -1) * labelOf(rows[a]).localeCompare(labelOf(rows[b]), "en", { numeric: true });
         const va = asNumber(rows[a][key]);
         const vb = asNumber(rows[b][key]);
         if (va === null && vb === null) return a - b;
@@ -92,8 +93,9 @@ export function metricsTable(rows: MetricRow[], options: MetricsTableOptions): H
     tbody.replaceChildren(
       ...order.map((i) => {
         const r = rows[i];
-        const id = idOf(r);
-        const box = h("input", { type: "checkbox", class: "plot-sample", "aria-label": `Plot ${id}`, checked: selected.has(id) });
+        const id = rowOf(r);
+        const label = labelOf(r);
+        const box = h("input", { type: "checkbox", class: "plot-sample", "aria-label": `Plot ${label}`, checked: selected.has(id) });
         box.addEventListener("change", () => {
           if (box.checked && selected.size >= options.maxSelected) {
             box.checked = false;
@@ -103,13 +105,13 @@ export function metricsTable(rows: MetricRow[], options: MetricsTableOptions): H
           if (box.checked) selected.add(id);
           else selected.delete(id);
           updateStatus();
-          options.onSelection([...selected]);
+          options.onSelection([...selected].sort((a, b) => a - b));
         });
         return h(
           "tr",
-          { "data-sample-id": id, "data-row": i },
+          { "data-row": id, "data-label": label },
           h("td", {}, box),
-          h("th", { scope: "row" }, id),
+          h("th", { scope: "row" }, label),
           columns.map((c) => {
             const v = asNumber(r[c.key]);
             const flag = flagFor(r, c.key);
@@ -137,7 +139,7 @@ export function metricsTable(rows: MetricRow[], options: MetricsTableOptions): H
       if (sortKey === key) ascending = !ascending;
       else {
         sortKey = key;
-        ascending = key === options.idKey; // numbers: largest first on the first click
+        ascending = key === LABEL; // numbers: largest first on the first click
       }
       draw();
     };

@@ -124,8 +124,9 @@ export function controlChart(points: Rec[], key: ChartKey): SVGSVGElement {
   const yDomain = Number.isFinite(lo) && Number.isFinite(hi) ? niceDomain(lo, hi, 5) : ([0, 1] as [number, number]);
   const n = Math.max(pts.length, 2);
   const f = frame({
-    width: 640,
+    width: 680,
     height: 300,
+    margin: { top: 14, right: 56, bottom: 46, left: 64 },
     id: "control-chart",
     title: `Control chart: ${key.material} ${key.element}`,
     x: (range) => ({ scale: linearScale([0.5, n + 0.5], range), ticks: niceTicks(1, n, 8).filter((t) => Number.isInteger(t) && t >= 1), label: "Analysis order (n-th result for this material)" }),
@@ -137,7 +138,7 @@ export function controlChart(points: Rec[], key: ChartKey): SVGSVGElement {
       const y = f.y(center + k * sd);
       f.plot.append(
         s("line", { class: `limit limit-${k}`, x1: f.inner.left, x2: f.inner.right, y1: y, y2: y, stroke: colour, "stroke-width": k === 0 ? 1.4 : 1, "stroke-dasharray": k === 0 ? null : Math.abs(k) === 2 ? "5 3" : "2 2" }),
-        s("text", { x: f.inner.right - 2, y: y - 3, "text-anchor": "end", class: "mark-label", fill: colour }, label),
+        s("text", { x: f.inner.right + 4, y: y + 4, "text-anchor": "start", class: "mark-label", fill: colour }, label),
       );
     }
   }
@@ -191,7 +192,16 @@ export function qaqcView(data: QaqcData): HTMLElement {
       h("p", { class: "note" }, text(data.metadata.control_limits ?? "Centre line: certified value (or laboratory mean); dashed: ±2SD warning; dotted: ±3SD action limits.")),
     );
   }
-  if (data.duplicates.length) {
+  const dups = data.duplicates.filter((r) => (asNumber(r.n_used) ?? 0) > 0);
+  if (dups.length) {
+    const cols: [string, string, string][] = [
+      ["n_pairs", "Pairs", "Duplicate pairs found"],
+      ["n_used", "Used", "Pairs with both results above the detection-limit multiple"],
+      ["median_hard_pct", "Median HARD (%)", "Median half absolute relative difference"],
+      ["pct_hard_within_limit", "Within HARD limit (%)", "Share of pairs within the HARD limit"],
+      ["cv_avg_pct", "CV (%)", "Average coefficient of variation of the pairs"],
+      ["precision_pct_at_median", "Precision at median (%)", "Thompson–Howarth precision at the median concentration"],
+    ];
     section.append(
       h("h3", {}, "Duplicates"),
       h(
@@ -200,8 +210,31 @@ export function qaqcView(data: QaqcData): HTMLElement {
         h(
           "table",
           { class: "stats", id: "duplicates-table" },
-          h("thead", {}, h("tr", {}, Object.keys(data.duplicates[0]).map((k) => h("th", {}, k)))),
-          h("tbody", {}, data.duplicates.map((r) => h("tr", {}, Object.keys(data.duplicates[0]).map((k) => (asNumber(r[k]) !== null ? numCell(r, k) : h("td", {}, text(r[k]))))))),
+          h("caption", {}, `${dups.length} duplicate type × element checks with usable pairs${data.duplicates.length > dups.length ? ` (${data.duplicates.length - dups.length} with every pair censored not listed)` : ""}`),
+          h("thead", {}, h("tr", {}, h("th", {}, "Kind"), h("th", {}, "Element"), cols.map(([, label, title]) => h("th", { class: "num", title }, label)))),
+          h(
+            "tbody",
+            {},
+            dups.map((r) =>
+              h("tr", { "data-kind": String(r.kind ?? ""), "data-element": String(r.element ?? "") }, h("td", {}, text(r.kind).replace(/_/g, " ")), h("th", { scope: "row" }, text(r.element)), cols.map(([k]) => numCell(r, k, 3))),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  if (data.blanks.length) {
+    const keys = Object.keys(data.blanks[0]);
+    section.append(
+      h("h3", {}, "Blanks"),
+      h(
+        "div",
+        { class: "table-wrap qaqc-table-wrap" },
+        h(
+          "table",
+          { class: "stats", id: "blanks-table" },
+          h("thead", {}, h("tr", {}, keys.map((k) => h("th", {}, k.replace(/_/g, " "))))),
+          h("tbody", {}, data.blanks.map((r) => h("tr", {}, keys.map((k) => (asNumber(r[k]) !== null ? numCell(r, k) : h("td", {}, text(r[k]))))))),
         ),
       ),
     );

@@ -3,6 +3,7 @@
 // the legend shows the colour ramp with its end values. Samples without a value for the metric are grey.
 import { LngLatBounds, Map as MlMap, NavigationControl, Popup, ScaleControl, type GeoJSONSource } from "maplibre-gl";
 import type { Feature, FeatureCollection, Point } from "geojson";
+import type { GeochemSamples } from "../api";
 import { h } from "../dom";
 import { BASEMAP_ATTRIBUTION, basemapLayers, basemapSources } from "../map/basemap";
 import { formatMetric } from "./metricsTable";
@@ -11,14 +12,6 @@ import { formatMetric } from "./metricsTable";
 const RAMP = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"];
 const MISSING = "#9aa3ad";
 export const SAMPLE_LAYER = "geochem-samples";
-
-export interface SamplePoint {
-  id: string;
-  lon: number;
-  lat: number;
-  /** Metric values by key. */
-  values: Record<string, number | null>;
-}
 
 export interface ColourScale {
   min: number;
@@ -60,7 +53,8 @@ export class SampleMap {
   readonly legend: HTMLElement;
   private readonly loaded: Promise<void>;
   private readonly popup = new Popup({ closeButton: false, closeOnClick: false, offset: 8, className: "site-popup" });
-  private points: SamplePoint[] = [];
+  /** Number of samples drawn. */
+  count = 0;
 
   constructor(container: HTMLElement, boundaryUrl: string) {
     window.__mapIdle = false;
@@ -113,26 +107,28 @@ export class SampleMap {
     });
   }
 
-  /** Show the samples coloured by `metric` (label for the legend); fits the view on the first call. */
-  async show(points: SamplePoint[], metric: string, label: string, fit: boolean): Promise<void> {
-    this.points = points;
-    const scale = colourScale(points.map((p) => p.values[metric] ?? null));
-    const features: Feature<Point>[] = points.map((p) => {
-      const v = p.values[metric] ?? null;
+  /** Show the samples (from `samples.geojson`) coloured by their `value`; fits the view when `fit`. */
+  async show(samples: GeochemSamples, label: string, fit: boolean): Promise<void> {
+    const scale = colourScale(samples.features.map((f) => f.properties.value));
+    const features: Feature<Point>[] = samples.features.map((f) => {
+      const v = f.properties.value;
+      const id = f.properties.label ?? `row ${f.properties.row + 1}`;
+      const flag = f.properties.flag ? ` (${f.properties.flag})` : "";
       return {
         type: "Feature",
-        geometry: { type: "Point", coordinates: [p.lon, p.lat] },
-        properties: { id: p.id, value: v, colour: scale ? scale.colour(v) : MISSING, label: `${label}: ${formatMetric(v)}` },
+        geometry: f.geometry,
+        properties: { id, row: f.properties.row, value: v, colour: scale ? scale.colour(v) : MISSING, label: `${label}: ${formatMetric(v)}${flag}` },
       };
     });
-    this.renderLegend(scale, label, points.length - features.filter((f) => f.properties?.value !== null).length);
+    this.count = features.length;
+    this.renderLegend(scale, label, features.filter((f) => f.properties?.value === null).length);
     await this.loaded;
     window.__mapIdle = false;
     const data: FeatureCollection<Point> = { type: "FeatureCollection", features };
     this.map.getSource<GeoJSONSource>("samples")!.setData(data);
-    if (fit && points.length) {
+    if (fit && features.length) {
       const bounds = new LngLatBounds();
-      for (const p of points) bounds.extend([p.lon, p.lat]);
+      for (const f of features) bounds.extend(f.geometry.coordinates as [number, number]);
       this.map.fitBounds(bounds, { padding: 60, maxZoom: 9, duration: 0 });
     }
     this.map.once("idle", () => {
@@ -162,12 +158,8 @@ export class SampleMap {
         h("span", {}, formatMetric(mid, 3)),
         h("span", {}, formatMetric(scale.max, 3)),
       ),
-      missing ? h("div", { class: "legend-missing" }, h("span", { class: "dot", style: `background:${MISSING}` }), `no value (${missing})`) : null,
+      ...(missing ? [h("div", { class: "legend-missing" }, h("span", { class: "dot", style: `background:${MISSING}` }), `no value (${missing})`)] : []),
     );
-  }
-
-  get count(): number {
-    return this.points.length;
   }
 
   destroy(): void {

@@ -5,7 +5,8 @@ import type { Page } from "./types";
 import { depositsPage } from "./deposits";
 import { aboutPage } from "./about";
 import { assessmentPage } from "./assessment";
+import { geochemPage } from "./geochem";
 
 export type { Page, PageContext } from "./types";
 
-export const pages: Page[] = [depositsPage, assessmentPage, aboutPage];
+export const pages: Page[] = [depositsPage, assessmentPage, geochemPage, aboutPage];

@@ -339,6 +339,8 @@ def qaqc_cmd(
     crm_table: Path | None = typer.Option(None, "--crm-table", exists=True, dir_okay=False,
                                           help="Certified values CSV: crm, element, value, unit[, uncertainty, "
                                                "uncertainty_type, source] (default: the bundled table)."),
+    columns: str | None = typer.Option(None, "--columns", help="Comma list of analyte columns to check (default: "
+                                       "all)."),
     units: str | None = _UNITS,
     sheet: str | None = _SHEET,
     hard_limit: float = typer.Option(10.0, "--hard-limit", min=0, help="HARD % limit for duplicate pairs."),
@@ -365,8 +367,14 @@ def qaqc_cmd(
     if batch_column is not None and batch_column not in table.passthrough.columns:
         raise InputError(f"batch column {batch_column!r} not found; non-analyte columns are "
                          f"{[str(c) for c in table.passthrough.columns]}", file=file, column=batch_column)
+    cols = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    if cols:
+        unknown = [c for c in cols if c not in table.data.columns]
+        if unknown:
+            raise InputError(f"{unknown} are not analyte columns; analyte columns are "
+                             f"{[str(c) for c in table.data.columns]}", file=file, column=unknown[0])
     report = qaqc_report(table, batch_column=batch_column, run_length=run_length, id_column=id_column,
-                         certified=certified, hard_limit_pct=hard_limit, blank_k=blank_k)
+                         certified=certified, columns=cols, hard_limit_pct=hard_limit, blank_k=blank_k)
     written: list[str] = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

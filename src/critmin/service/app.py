@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from critmin import __version__
 from critmin.service.errors import install_error_handlers
-from critmin.service.routers import assessment, deposits, ogcapi, ui
+from critmin.service.routers import assessment, deposits, geochem, ogcapi, ui
 from critmin.store.db import Database, open_database
 
 STATIC = Path(str(resources.files("critmin.service") / "static"))
@@ -55,6 +55,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(deposits.router)
     app.include_router(ogcapi.router)
     app.include_router(assessment.router)
+    app.include_router(geochem.router)
 
     @app.get("/", include_in_schema=False)
     def landing(request: Request) -> Response:

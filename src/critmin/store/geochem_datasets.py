@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
 from typing import Any, Final
@@ -141,9 +140,16 @@ def _elements(table: AssayTable) -> list[str]:
     return seen
 
 
-def _label_column(id_columns: Sequence[str]) -> str | None:
-    by_key = {_key(c): c for c in id_columns}
-    return next((by_key[k] for k in _LABEL_KEYS if k in by_key), None)
+def _label_column(passthrough: pd.DataFrame) -> str | None:
+    """The sample-id-like column with the most non-empty values (first in :data:`_LABEL_KEYS` order on ties)."""
+    by_key = {_key(str(c)): str(c) for c in passthrough.columns}
+    cands = [by_key[k] for k in _LABEL_KEYS if k in by_key]
+    if not cands:
+        return None
+    filled = {c: int(passthrough[c].astype(object).map(lambda v: v is not None and not (isinstance(v, float) and
+                                                                                      np.isnan(v))
+                                                       and str(v).strip() != "").sum()) for c in cands}
+    return max(cands, key=lambda c: (filled[c], -cands.index(c)))
 
 
 # ------------------------------------------------------------------------------------------ persistence
@@ -180,7 +186,8 @@ def create_dataset(db: Database, table: AssayTable, *, name: str, filename: str,
     label = (name or "").strip() or Path(filename).name
     lon, lat = detect_coordinates(table.passthrough, lon_column=lon_column, lat_column=lat_column)
     ids = [str(c) for c in table.passthrough.columns]
-    summary = json_safe({**table.to_dict(), "elements": _elements(table), "label_column": _label_column(ids)})
+    summary = json_safe({**table.to_dict(), "elements": _elements(table),
+                         "label_column": _label_column(table.passthrough)})
     summary.pop("source", None)
     final: Path | None = None
     try:
