@@ -29,8 +29,9 @@ def main() -> None:
 
         eng = sa.create_engine(args.pg_admin_url)
         with eng.connect() as c:
-            names = [r[0] for r in c.exec_driver_sql(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'critmin\\_bench\\_%'")]
+            names = [r[0] for r in c.execute(
+                sa.text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+                {"prefix": "critmin_bench_"})]
         eng.dispose()
         for name in names:
             C.pg_drop(args.pg_admin_url, name)

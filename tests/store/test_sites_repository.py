@@ -164,3 +164,28 @@ def test_country_filter_accepts_names_and_codes(db) -> None:
     _load(db)
     assert _names(db, SiteFilter(country=("United States",)), sort="name")[1] == ["Mountain Pass", "Thacker Pass"]
     assert _names(db, SiteFilter(country=("India",)))[0] == 3
+
+
+def test_rtree_trigger_survives_a_failed_bulk_import(db) -> None:
+    """SQLite bulk imports suspend the R*Tree insert trigger inside the transaction; a failure restores it."""
+    from sqlalchemy import text
+
+    class Boom(Exception):
+        pass
+
+    def explode(done: int, total: int | None, message: str = "") -> None:
+        if done >= 8:
+            raise Boom
+
+    with pytest.raises(Boom):
+        _load(db, progress=explode)
+    if db.backend == "sqlite":
+        with db.session() as s:
+            names = set(s.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        assert "site_rtree_insert" in names
+    _load(db)  # a later import is indexed: bbox queries find it
+    assert _names(db, SiteFilter(bbox=parse_bbox("68,6,98,37")), sort="name")[0] == 3
+    # rows written one by one (outside bulk imports) are indexed by the trigger
+    with db.transaction() as s:
+        s.execute(text("UPDATE site SET lon = 0.5, lat = 0.5 WHERE record_id = 'XX-1'"))
+    assert _names(db, SiteFilter(bbox=(0, 0, 1, 1)))[1] == ["Nowhere"] or db.backend == "postgresql"

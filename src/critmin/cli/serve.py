@@ -22,4 +22,4 @@ def serve(
     console.print(f"critmin on http://{host}:{port}  (database {db.safe_url})")
     db.dispose()
     uvicorn.run("critmin.service.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", access_log=False)
+                log_level="info", access_log=False, timeout_worker_healthcheck=120)

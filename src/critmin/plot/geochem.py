@@ -68,7 +68,7 @@ TH_P90 = 2.3262
 TH_P99 = 3.6428
 """99th percentile of |d| in units of σ (√2 · z₀.₉₉₅): the Thompson–Howarth 99 % line."""
 
-_RC = {"font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "legend.fontsize": 7.5,
+_RC: Any = {"font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "legend.fontsize": 7.5,
        "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "axes.spines.top": False, "axes.spines.right": False,
        "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.5, "font.family": "DejaVu Sans"}
 _LINE_COLOURS = (BLUE, ORANGE, GREEN, VERMILION, SKY, PURPLE)
@@ -170,7 +170,9 @@ def plot_ree_diagram(data: pd.DataFrame, *, reference: str | None = "chondrite-p
     if not normalised:
         from critmin.geochem.normalise import normalise
 
-        vals = normalise(vals, reference or "chondrite-palme-oneill-2014")[elements]
+        vals = normalise(vals, reference or "chondrite-palme-oneill-2014")
+        elements = [el for el in elements if el in vals.columns]  # the reference may not give every element
+        vals = vals[elements]
     y = vals.to_numpy(dtype=float)
     y = np.where(np.isfinite(y) & (y > 0), y, np.nan)
     x = np.array([pos[el] for el in elements], dtype=float)
@@ -405,7 +407,8 @@ def _threshold_lines(ax: Axes, thresholds: Mapping[str, float], *, vertical: boo
         if many:
             label = f"{len(items)} thresholds, {min(v for _, v in items):.4g}–{max(v for _, v in items):.4g}" \
                 if i == 0 else None
-            kw = {"color": VERMILION, "linestyle": "--", "linewidth": 0.7, "alpha": 0.6, "label": label}
+            kw: dict[str, Any] = {"color": VERMILION, "linestyle": "--", "linewidth": 0.7, "alpha": 0.6,
+                                  "label": label}
         else:
             kw = {"color": colours[i], "linestyle": "--", "linewidth": 1.1, "label": f"{name} {value:.4g}"}
         line = ax.axvline(value, **kw) if vertical else ax.axhline(value, **kw)

@@ -42,9 +42,9 @@ class GeometryWKB(TypeDecorator[shapely.Geometry]):
     def bind_expression(self, bindvalue: Any) -> Any:
         return bindvalue
 
-    def process_bind_param(self, value: shapely.Geometry | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
+    def process_bind_param(self, value: shapely.Geometry | bytes | str | None, dialect: Dialect) -> Any:
+        if value is None or isinstance(value, (bytes, str)):
+            return value  # already encoded (WKB on SQLite, hex EWKB on PostGIS): bulk imports encode per chunk
         if dialect.name == "postgresql":
             # hex EWKB text: PostGIS's geometry input function casts it, SRID included
             return shapely.to_wkb(shapely.set_srid(value, 4326), hex=True, include_srid=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import shapely
 from sqlalchemy import (
     Column,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from critmin.deposits.readers.base import ReadResult
 from critmin.deposits.schema import SiteRecord
@@ -184,6 +185,9 @@ def import_sites(
         by_source[rec.source].append(rec)
     total = len(result.sites)
     done = 0
+    dialect = session.get_bind().dialect.name
+    rtree_trigger: str | None = None
+    written: list[int] = []
     for source, info in result.datasets.items():
         recs = by_source[source]
         ds = session.execute(
@@ -222,6 +226,8 @@ def import_sites(
             ds.records_distinct = distinct
         new_n = sum(1 for r in recs if str(r.record_id) not in old_ids)
         fresh = iter(_reserve_ids(session, new_n))
+        if rtree_trigger is None and dialect == "sqlite":
+            rtree_trigger = _suspend_rtree_trigger(session)
         for start in range(0, len(recs), BATCH):
             chunk = recs[start:start + BATCH]
             site_rows, com_rows, dt_rows, inv_rows = [], [], [], []
@@ -235,42 +241,114 @@ def import_sites(
                     if c.symbol in seen_sym:
                         continue
                     seen_sym.add(c.symbol)
-                    com_rows.append({"site_id": sid, "symbol": c.symbol, "role": c.role, "observed": c.observed})
+                    com_rows.append({"site_id": sid, "symbol": c.symbol, "role": c.role, "observed": c.observed,
+                                     "dataset_id": ds.id, "lon": row["lon"], "lat": row["lat"]})
                 for rank, d in enumerate(rec.deposit_types):
-                    dt_rows.append({"site_id": sid, "rank": rank, "name": d.name, "group": d.group,
+                    dt_rows.append({"site_id": sid, "rank": rank, "name": d.name, "group_name": d.group,
                                     "environment": d.environment, "cox_singer_code": d.cox_singer_code,
                                     "confidence": d.confidence, "source": d.source, "observed": d.observed})
                 for inv in rec.inventory:
                     inv_rows.append({"site_id": sid, **inv.__dict__})
-            session.execute(insert(Site), site_rows)
+            _encode_points(site_rows, dialect)
+            # Core inserts: one executemany per table (the ORM bulk path splits rows by their None pattern)
+            session.execute(insert(Site.__table__), site_rows)
             if com_rows:
-                session.execute(insert(SiteCommodity), com_rows)
+                session.execute(insert(SiteCommodity.__table__), com_rows)
             if dt_rows:
-                session.execute(insert(SiteDepositType), dt_rows)
+                session.execute(insert(SiteDepositType.__table__), dt_rows)
             if inv_rows:
-                session.execute(insert(Inventory), inv_rows)
+                session.execute(insert(Inventory.__table__), inv_rows)
             done += len(chunk)
             progress(done, total, source)
+        written.append(ds.id)
         summary.datasets.append({"source": source, "action": action, "sites": len(recs), "id": ds.id})
-    if session.get_bind().dialect.name == "postgresql":
+    if rtree_trigger is not None:
+        _resume_rtree_trigger(session, rtree_trigger, written)
+    if dialect == "postgresql":
         session.execute(text("SELECT setval('site_id_seq', GREATEST((SELECT max(id) FROM site), 1))"))
     return summary
 
 
-def _apply_filter(stmt: Select[Any], flt: SiteFilter, dialect: str) -> Select[Any]:
-    from critmin.deposits.countries import normalise_country
+def _encode_points(rows: list[dict[str, Any]], dialect: str) -> None:
+    """Fill ``geom`` of site rows with encoded points, vectorised (WKB; hex EWKB with SRID on PostGIS)."""
+    xy = np.array([(r["lon"], r["lat"]) if r["lon"] is not None and r["lat"] is not None else (np.nan, np.nan)
+                   for r in rows], dtype=float).reshape(-1, 2)
+    ok = ~np.isnan(xy).any(axis=1)
+    if not ok.any():
+        return
+    pts = shapely.points(xy[ok])
+    if dialect == "postgresql":
+        enc = shapely.to_wkb(shapely.set_srid(pts, 4326), hex=True, include_srid=True)
+    else:
+        enc = shapely.to_wkb(pts)
+    for i, e in zip(np.flatnonzero(ok), enc, strict=True):
+        rows[int(i)]["geom"] = e
+
+
+def _suspend_rtree_trigger(session: Session) -> str | None:
+    """Drop SQLite's per-row R*Tree insert trigger for a bulk import; returns its SQL to re-create it.
+
+    Called after the import's first write, so the DROP runs inside the import's transaction (SQLite DDL is
+    transactional): a failed import rolls the trigger back with everything else.
+    """
+    sql = session.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'site_rtree_insert'")
+                          ).scalar_one_or_none()
+    if sql is not None:
+        session.execute(text("DROP TRIGGER site_rtree_insert"))
+    return sql
+
+
+def _resume_rtree_trigger(session: Session, sql: str, dataset_ids: list[int]) -> None:
+    """Index the imported sites in the R*Tree in one statement and re-create the insert trigger."""
+    for ds_id in dataset_ids:
+        session.execute(text("INSERT INTO site_rtree SELECT id, lon, lon, lat, lat FROM site "
+                             "WHERE dataset_id = :ds AND lon IS NOT NULL AND lat IS NOT NULL"), {"ds": ds_id})
+    session.execute(text(sql))
+
+
+def _boxes(bbox: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
+    minx, miny, maxx, maxy = bbox
+    return [(minx, miny, maxx, maxy)] if minx <= maxx else [(minx, miny, 180.0, maxy), (-180.0, miny, maxx, maxy)]
+
+
+def _commodity_subquery(flt: SiteFilter, dataset_ids: list[int] | None) -> Select[Any]:
+    """Site ids with any of the filter's commodities (groups expanded), inside its bbox and datasets:
+    one range scan of ``ix_site_commodity_symbol_xy``."""
     from critmin.deposits.vocab import commodity_group
 
+    syms = sorted({m for c in flt.commodity for m in commodity_group(c)})
+    sub = select(SiteCommodity.site_id).where(SiteCommodity.symbol.in_(syms))
+    if flt.bbox is not None:
+        conds = [and_(SiteCommodity.lon >= a, SiteCommodity.lon <= c, SiteCommodity.lat >= b, SiteCommodity.lat <= d)
+                 for a, b, c, d in _boxes(flt.bbox)]
+        sub = sub.where(or_(*conds) if len(conds) > 1 else conds[0])
+    if dataset_ids is not None:
+        sub = sub.where(SiteCommodity.dataset_id.in_(dataset_ids))
+    return sub
+
+
+def _source_ids(session: Session, flt: SiteFilter, visible: list[int] | None) -> list[int] | None:
+    """Dataset ids allowed by visibility and the ``source`` filter (None = no restriction)."""
+    if not flt.source:
+        return visible
+    ids = list(session.execute(select(Dataset.id).where(Dataset.source.in_(flt.source))).scalars())
+    return ids if visible is None else [i for i in ids if i in set(visible)]
+
+
+def _apply_filter(stmt: Select[Any], flt: SiteFilter, dialect: str, dataset_ids: list[int] | None = None
+                  ) -> Select[Any]:
+    """Add the filter's conditions to a ``select(Site)``; ``dataset_ids`` restricts to visible datasets."""
+    from critmin.deposits.countries import normalise_country
+
+    if dataset_ids is not None:
+        stmt = stmt.where(Site.dataset_id.in_(dataset_ids))
     if flt.commodity:
-        syms = {m for c in flt.commodity for m in commodity_group(c)}
-        stmt = stmt.where(Site.id.in_(select(SiteCommodity.site_id).where(SiteCommodity.symbol.in_(syms))))
+        stmt = stmt.where(Site.id.in_(_commodity_subquery(flt, dataset_ids)))
     if flt.status:
         stmt = stmt.where(Site.status.in_([s.lower().replace(" ", "_") for s in flt.status]))
     if flt.country:
         wanted = {c.lower() for c in flt.country} | {(normalise_country(c) or c).lower() for c in flt.country}
         stmt = stmt.where(func.lower(Site.country).in_(sorted(wanted)))
-    if flt.source:
-        stmt = stmt.where(Dataset.source.in_(flt.source))
     if flt.deposit_type:
         dts = [d.lower() for d in flt.deposit_type]
         stmt = stmt.where(or_(func.lower(Site.deposit_type).in_(dts), func.lower(Site.deposit_group).in_(dts),
@@ -280,9 +358,8 @@ def _apply_filter(stmt: Select[Any], flt: SiteFilter, dialect: str) -> Select[An
         stmt = stmt.where(Site.search_text.like(like))
     if flt.ids:
         stmt = stmt.where(Site.id.in_(flt.ids))
-    if flt.bbox is not None:
-        minx, miny, maxx, maxy = flt.bbox
-        boxes = [(minx, miny, maxx, maxy)] if minx <= maxx else [(minx, miny, 180.0, maxy), (-180.0, miny, maxx, maxy)]
+    if flt.bbox is not None and not flt.commodity:  # with a commodity the subquery already applied the bbox
+        boxes = _boxes(flt.bbox)
         if dialect == "postgresql":
             conds = [Site.geom.op("&&")(func.ST_MakeEnvelope(a, b, c, d, 4326)) for a, b, c, d in boxes]
         else:
@@ -293,10 +370,23 @@ def _apply_filter(stmt: Select[Any], flt: SiteFilter, dialect: str) -> Select[An
     return stmt
 
 
-def _base(viewer: str | None) -> Select[Any]:
-    stmt = select(Site).join(Dataset, Site.dataset_id == Dataset.id).join(Organisation)
+def visible_dataset_ids(session: Session, viewer: str | None) -> list[int] | None:
+    """Ids of the datasets ``viewer`` may see, or None when that is every dataset."""
     vis = _visible(viewer)
-    return stmt if vis is None else stmt.where(vis)
+    if vis is None:
+        return None
+    ids = list(session.execute(select(Dataset.id).join(Organisation).where(vis)).scalars())
+    total = session.execute(select(func.count()).select_from(Dataset)).scalar_one()
+    return None if len(ids) == total else ids
+
+
+def _base(session: Session, viewer: str | None, flt: SiteFilter = SiteFilter()) -> Select[Any]:
+    """``select(Site)`` restricted to what ``viewer`` may see, with ``flt`` applied."""
+    ids = _source_ids(session, flt, visible_dataset_ids(session, viewer))
+    return _apply_filter(select(Site), flt, session.get_bind().dialect.name, ids)
+
+
+_DEFERRED = (Site.attributes, Site.references, Site.search_text, Site.geom, Site.footprint_wkt)
 
 
 _SORT = {
@@ -317,19 +407,40 @@ def query_sites(
     offset: int = 0,
     count: bool = True,
 ) -> tuple[int | None, list[Site]]:
-    """Filtered, sorted, paginated sites and (optionally) the total number matched."""
-    dialect = session.get_bind().dialect.name
-    stmt = _apply_filter(_base(viewer), flt, dialect)
+    """Filtered, sorted, paginated sites and (optionally) the total number matched.
+
+    A commodity (+ bbox, source, visibility) filter is answered from the commodity index alone
+    (count, and the page of ids when sorted by id); other filters go through the site table.
+    """
+    ids = _source_ids(session, flt, visible_dataset_ids(session, viewer))
+    stmt = _apply_filter(select(Site), flt, session.get_bind().dialect.name, ids)
+    index_only = bool(flt.commodity) and not (flt.status or flt.country or flt.deposit_type or flt.q or flt.ids)
     total = None
     if count:
-        counted = select(func.count()).select_from(stmt.with_only_columns(Site.id).subquery())
+        if index_only:
+            sub = _commodity_subquery(flt, ids).distinct().subquery()
+            counted = select(func.count()).select_from(sub)
+        else:
+            counted = select(func.count()).select_from(stmt.with_only_columns(Site.id).subquery())
         total = session.execute(counted).scalar_one()
+    if index_only and sort in ("id", "-id"):
+        sid = SiteCommodity.site_id
+        page = _commodity_subquery(flt, ids).with_only_columns(sid).distinct().order_by(
+            sid.desc() if sort == "-id" else sid).offset(offset)
+        if limit is not None:
+            page = page.limit(limit)
+        page_ids = list(session.execute(page).scalars())
+        if not page_ids:
+            return total, []
+        rows = {r.id: r for r in session.execute(select(Site).where(Site.id.in_(page_ids))
+                                                 .options(*(defer(c) for c in _DEFERRED))).scalars()}
+        return total, [rows[i] for i in page_ids]
     key = sort.lstrip("-")
     if key not in _SORT:
         raise InputError(f"sort={sort!r}: expected one of name, -name, country, -country, status, -status, id, -id")
     cols = _SORT[key]
     order = [c.desc() for c in cols] if sort.startswith("-") else list(cols)
-    stmt = stmt.order_by(*order).offset(offset)
+    stmt = stmt.options(*(defer(c) for c in _DEFERRED)).order_by(*order).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return total, list(session.execute(stmt).scalars())
@@ -349,7 +460,7 @@ def iter_sites(session: Session, flt: SiteFilter = SiteFilter(), *, viewer: str 
 
 def get_site(session: Session, site_id: int, *, viewer: str | None = ADMIN) -> Site:
     """One visible site by id (:class:`NotFoundError` otherwise, whether absent or hidden)."""
-    stmt = _base(viewer).where(Site.id == site_id)
+    stmt = _base(session, viewer).where(Site.id == site_id)
     site = session.execute(stmt).scalar_one_or_none()
     if site is None:
         raise NotFoundError(f"no mineral site with id {site_id}")
@@ -419,8 +530,7 @@ def site_links(session: Session, site_id: int, *, viewer: str | None = ADMIN) ->
 
 def facets(session: Session, *, viewer: str | None = ADMIN, flt: SiteFilter = SiteFilter()) -> dict[str, Any]:
     """Counts of commodities, statuses, countries, deposit types and sources among visible sites."""
-    dialect = session.get_bind().dialect.name
-    base = _apply_filter(_base(viewer), flt, dialect).with_only_columns(Site.id).subquery()
+    base = _base(session, viewer, flt).with_only_columns(Site.id).subquery()
 
     def count_by(col: Any, extra_join: Any = None) -> list[dict[str, Any]]:
         stmt = select(col, func.count()).select_from(Site).join(base, base.c.id == Site.id)

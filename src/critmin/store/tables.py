@@ -107,15 +107,22 @@ class Site(Base):
 
 
 class SiteCommodity(Base):
-    """Normalised commodity of a site (one row per symbol), indexed for filtering."""
+    """Normalised commodity of a site (one row per symbol), indexed for filtering.
+
+    ``dataset_id``, ``lon`` and ``lat`` repeat the site's, so that a commodity + bbox (+ visibility)
+    query is one range scan of ``ix_site_commodity_symbol_xy`` (the knowledge base's most common query).
+    """
 
     __tablename__ = "site_commodity"
-    __table_args__ = (Index("ix_site_commodity_symbol", "symbol", "site_id"),)
+    __table_args__ = (Index("ix_site_commodity_symbol_xy", "symbol", "lon", "lat", "dataset_id", "site_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
     symbol: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16), default="unknown")
     observed: Mapped[str] = mapped_column(Text, default="")
+    dataset_id: Mapped[int] = mapped_column(Integer)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class SiteDepositType(Base):

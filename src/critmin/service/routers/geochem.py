@@ -252,7 +252,8 @@ def metrics(dataset_id: int, session: SessionDep, viewer: ViewerDep, normalise: 
                          "numeric_columns": _numeric_columns(frame), "rows": _records(page), "metadata": meta})
 
 
-@router.get("/datasets/{dataset_id}/normalised", response_model=None, summary="Normalised REE patterns per sample (REE diagrams)")
+@router.get("/datasets/{dataset_id}/normalised", response_model=None,
+            summary="Normalised REE patterns per sample (REE diagrams)")
 def normalised(dataset_id: int, session: SessionDep, viewer: ViewerDep, normalise: NormaliseQ = DEFAULT_REFERENCE,
                samples: SamplesQ = None) -> Response:
     """Per sample: element → sample/reference (La … Lu without Pm, then Y); null where not positive/finite."""
@@ -276,7 +277,8 @@ def normalised(dataset_id: int, session: SessionDep, viewer: ViewerDep, normalis
                          "elements": els, "samples": out})
 
 
-@router.get("/datasets/{dataset_id}/qaqc", response_model=None, summary="QA/QC report: CRMs, duplicates, blanks per batch")
+@router.get("/datasets/{dataset_id}/qaqc", response_model=None,
+            summary="QA/QC report: CRMs, duplicates, blanks per batch")
 def qaqc(dataset_id: int, session: SessionDep, viewer: ViewerDep,
          batch_column: Annotated[str | None, Query(description="Column whose value is the batch.")] = None,
          run_length: Annotated[int | None, Query(ge=1, description="Batches of consecutive rows.")] = None,

@@ -90,7 +90,7 @@ def _collection(request: Request, session: SessionDep, viewer: str | None) -> di
 
     from critmin.store.sites import _base
 
-    sub = _base(viewer).with_only_columns(Site.id).subquery()
+    sub = _base(session, viewer).with_only_columns(Site.id).subquery()
     ext = session.execute(select(func.min(Site.lon), func.min(Site.lat), func.max(Site.lon), func.max(Site.lat))
                           .join(sub, sub.c.id == Site.id)).one()
     bbox = [float(v) for v in ext] if all(v is not None for v in ext) else [-180.0, -90.0, 180.0, 90.0]

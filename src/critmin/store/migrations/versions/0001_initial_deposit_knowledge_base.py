@@ -132,12 +132,16 @@ def upgrade() -> None:
     sa.Column('symbol', sa.String(length=64), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('observed', sa.Text(), nullable=False),
+    sa.Column('dataset_id', sa.Integer(), nullable=False),
+    sa.Column('lon', sa.Float(), nullable=True),
+    sa.Column('lat', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['site_id'], ['site.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('site_commodity', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_site_commodity_site_id'), ['site_id'], unique=False)
-        batch_op.create_index('ix_site_commodity_symbol', ['symbol', 'site_id'], unique=False)
+        batch_op.create_index('ix_site_commodity_symbol_xy', ['symbol', 'lon', 'lat', 'dataset_id', 'site_id'],
+                              unique=False)
 
     op.create_table('site_deposit_type',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -212,7 +216,7 @@ def downgrade() -> None:
 
     op.drop_table('site_deposit_type')
     with op.batch_alter_table('site_commodity', schema=None) as batch_op:
-        batch_op.drop_index('ix_site_commodity_symbol')
+        batch_op.drop_index('ix_site_commodity_symbol_xy')
         batch_op.drop_index(batch_op.f('ix_site_commodity_site_id'))
 
     op.drop_table('site_commodity')
