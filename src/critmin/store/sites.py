@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
@@ -251,13 +251,13 @@ def import_sites(
                     inv_rows.append({"site_id": sid, **inv.__dict__})
             _encode_points(site_rows, dialect)
             # Core inserts: one executemany per table (the ORM bulk path splits rows by their None pattern)
-            session.execute(insert(Site.__table__), site_rows)
+            session.execute(insert(_table(Site)), site_rows)
             if com_rows:
-                session.execute(insert(SiteCommodity.__table__), com_rows)
+                session.execute(insert(_table(SiteCommodity)), com_rows)
             if dt_rows:
-                session.execute(insert(SiteDepositType.__table__), dt_rows)
+                session.execute(insert(_table(SiteDepositType)), dt_rows)
             if inv_rows:
-                session.execute(insert(Inventory.__table__), inv_rows)
+                session.execute(insert(_table(Inventory)), inv_rows)
             done += len(chunk)
             progress(done, total, source)
         written.append(ds.id)
@@ -267,6 +267,11 @@ def import_sites(
     if dialect == "postgresql":
         session.execute(text("SELECT setval('site_id_seq', GREATEST((SELECT max(id) FROM site), 1))"))
     return summary
+
+
+def _table(model: Any) -> Table:
+    """The Core table of an ORM class (for executemany inserts without the ORM's per-row bookkeeping)."""
+    return cast(Table, model.__table__)
 
 
 def _encode_points(rows: list[dict[str, Any]], dialect: str) -> None:
