@@ -24,14 +24,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from critmin.assessment.gt_data import GTData
 from critmin.assessment.gt_model import GTModel
@@ -43,7 +42,8 @@ from critmin.store.assessment_gt import gt_from_store, gt_query_store
 from critmin.store.assessment_inputs import GTInput, PmfInput, Tract, gt_deposits, json_safe
 from critmin.store.db import Database
 from critmin.store.sites import ADMIN, get_or_create_organisation
-from critmin.store.tables import AssessmentRun, Organisation
+from critmin.store.tables import AssessmentRun
+from critmin.store.visibility import get_visible, iso_utc, list_visible
 
 __all__ = ["CCDF_MAX_POINTS", "RunCancelled", "SimulationOutcome", "ccdf", "create_run", "execute_run",
            "fail_run", "get_run", "gt_from_store", "gt_query_store", "list_runs", "run_detail", "run_simulation",
@@ -152,54 +152,20 @@ def create_run(session: Session, *, name: str, organisation: str, gt: GTInput, p
     return run
 
 
-def _visible(viewer: str | None) -> Any:
-    if viewer == ADMIN:
-        return None
-    conds = [AssessmentRun.visibility == "public"]
-    if viewer is not None:
-        conds.append(Organisation.code == viewer)
-        conds.append(AssessmentRun.visibility == "partners")
-    return or_(*conds)
-
-
 def get_run(session: Session, run_id: int, *, viewer: str | None = ADMIN) -> AssessmentRun:
-    """The run ``run_id`` if it exists and is visible to ``viewer``.
-
-    Raises
-    ------
-    NotFoundError
-        Unknown or not visible.
-    """
-    stmt = select(AssessmentRun).join(Organisation).where(AssessmentRun.id == run_id)
-    vis = _visible(viewer)
-    run = session.execute(stmt if vis is None else stmt.where(vis)).scalar_one_or_none()
-    if run is None:
-        raise NotFoundError(f"assessment run {run_id} does not exist (or is not visible to you); "
-                            "list runs with GET /api/assessment/runs")
-    return run
+    """The run ``run_id`` if it exists and is visible to ``viewer`` (:class:`NotFoundError` otherwise)."""
+    return get_visible(session, AssessmentRun, run_id, viewer=viewer, what="assessment run",
+                       hint="list runs with GET /api/assessment/runs")
 
 
 def list_runs(session: Session, *, viewer: str | None = ADMIN, limit: int = 100,
               offset: int = 0) -> tuple[int, list[AssessmentRun]]:
     """Visible runs, newest first, and their total number (large JSON columns are not loaded)."""
-    stmt = select(AssessmentRun).join(Organisation)
-    vis = _visible(viewer)
-    if vis is not None:
-        stmt = stmt.where(vis)
-    total = session.execute(select(func.count()).select_from(stmt.with_only_columns(AssessmentRun.id)
-                                                             .subquery())).scalar_one()
-    rows = session.execute(stmt.options(defer(AssessmentRun.inputs), defer(AssessmentRun.result),
-                                        defer(AssessmentRun.provenance))
-                           .order_by(AssessmentRun.id.desc()).limit(limit).offset(offset)).scalars().all()
-    return int(total), list(rows)
+    return list_visible(session, AssessmentRun, viewer=viewer, limit=limit, offset=offset,
+                        deferred=(AssessmentRun.inputs, AssessmentRun.result, AssessmentRun.provenance))
 
 
-def _iso(t: Any) -> str | None:
-    if t is None:
-        return None
-    if t.tzinfo is None:  # SQLite drops the offset; the store writes UTC
-        t = t.replace(tzinfo=UTC)
-    return str(t.isoformat())
+_iso = iso_utc
 
 
 def run_summary(run: AssessmentRun) -> dict[str, Any]:

@@ -25,14 +25,12 @@ import os
 import re
 import shutil
 import threading
-from datetime import UTC
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from critmin.errors import InputError, NotFoundError
 from critmin.geochem.assays import CENSOR_CODES, AssayTable, read_assays
@@ -44,7 +42,8 @@ from critmin.provenance import utcnow
 from critmin.store.assessment_inputs import json_safe
 from critmin.store.db import Database
 from critmin.store.sites import ADMIN, get_or_create_organisation
-from critmin.store.tables import GeochemDataset, Organisation
+from critmin.store.tables import GeochemDataset
+from critmin.store.visibility import get_visible, iso_utc, list_visible
 
 __all__ = ["VISIBILITIES", "artefact_dir", "create_dataset", "dataset_summary", "detect_coordinates",
            "get_dataset", "list_datasets", "load_table", "metrics_frame", "read_upload", "sample_labels"]
@@ -212,54 +211,20 @@ def create_dataset(db: Database, table: AssayTable, *, name: str, filename: str,
     return dataset_id
 
 
-def _visible(viewer: str | None) -> Any:
-    if viewer == ADMIN:
-        return None
-    conds = [GeochemDataset.visibility == "public"]
-    if viewer is not None:
-        conds.append(Organisation.code == viewer)
-        conds.append(GeochemDataset.visibility == "partners")
-    return or_(*conds)
-
-
 def get_dataset(session: Session, dataset_id: int, *, viewer: str | None = ADMIN) -> GeochemDataset:
-    """The dataset ``dataset_id`` if it exists and is visible to ``viewer``.
-
-    Raises
-    ------
-    NotFoundError
-        Unknown or not visible.
-    """
-    stmt = select(GeochemDataset).join(Organisation).where(GeochemDataset.id == dataset_id)
-    vis = _visible(viewer)
-    ds = session.execute(stmt if vis is None else stmt.where(vis)).scalar_one_or_none()
-    if ds is None:
-        raise NotFoundError(f"geochemistry dataset {dataset_id} does not exist (or is not visible to you); "
-                            "list datasets with GET /api/geochem/datasets")
-    return ds
+    """The dataset ``dataset_id`` if it exists and is visible to ``viewer`` (:class:`NotFoundError` otherwise)."""
+    return get_visible(session, GeochemDataset, dataset_id, viewer=viewer, what="geochemistry dataset",
+                       hint="list datasets with GET /api/geochem/datasets")
 
 
 def list_datasets(session: Session, *, viewer: str | None = ADMIN, limit: int = 100,
                   offset: int = 0) -> tuple[int, list[GeochemDataset]]:
     """Visible datasets, newest first, and their total number (the JSON summary is not loaded)."""
-    stmt = select(GeochemDataset).join(Organisation)
-    vis = _visible(viewer)
-    if vis is not None:
-        stmt = stmt.where(vis)
-    total = session.execute(select(func.count()).select_from(stmt.with_only_columns(GeochemDataset.id)
-                                                             .subquery())).scalar_one()
-    rows = session.execute(stmt.options(defer(GeochemDataset.summary), defer(GeochemDataset.units),
-                                        defer(GeochemDataset.analytes))
-                           .order_by(GeochemDataset.id.desc()).limit(limit).offset(offset)).scalars().all()
-    return int(total), list(rows)
+    return list_visible(session, GeochemDataset, viewer=viewer, limit=limit, offset=offset,
+                        deferred=(GeochemDataset.summary, GeochemDataset.units, GeochemDataset.analytes))
 
 
-def _iso(t: Any) -> str | None:
-    if t is None:
-        return None
-    if t.tzinfo is None:  # SQLite drops the offset; the store writes UTC
-        t = t.replace(tzinfo=UTC)
-    return str(t.isoformat())
+_iso = iso_utc
 
 
 def dataset_summary(ds: GeochemDataset, *, full: bool = True) -> dict[str, Any]:

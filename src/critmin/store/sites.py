@@ -46,6 +46,7 @@ from critmin.store.tables import (
     SiteDepositType,
     SiteLink,
 )
+from critmin.store.visibility import ADMIN, visibility_clause
 
 _rtree_md = MetaData()
 site_rtree = Table(
@@ -53,7 +54,6 @@ site_rtree = Table(
     Column("id", Integer), Column("minx", Float), Column("maxx", Float), Column("miny", Float), Column("maxy", Float),
 )
 
-ADMIN = "*"
 BATCH = 5000
 
 
@@ -82,13 +82,7 @@ def get_or_create_organisation(session: Session, code: str, name: str | None = N
 
 
 def _visible(viewer: str | None) -> Any:
-    if viewer == ADMIN:
-        return None
-    conds = [Dataset.visibility == "public"]
-    if viewer is not None:
-        conds.append(Organisation.code == viewer)
-        conds.append(Dataset.visibility == "partners")
-    return or_(*conds)
+    return visibility_clause(Dataset.visibility, viewer)
 
 
 def _norm(s: str | None) -> str | None:
