@@ -41,6 +41,7 @@ from critmin.assessment.simulate import (
     SimulationResult,
     _deposit_frame,
     _run_block,
+    pmf_content,
 )
 from critmin.errors import CritminError, InputError
 from critmin.provenance import RunRecord, sha256_json
@@ -134,7 +135,7 @@ class _Assembly:
             deposits = _deposit_frame(self.n_dep, ore, gr, model)
         prov = RunRecord.create(
             "assessment.simulate",
-            inputs_sha256=sha256_json({"pmf": t.pmf.to_dict(), "model": model.to_dict()}),
+            inputs_sha256=sha256_json({"pmf": pmf_content(t.pmf), "model": model.to_dict()}),
             parameters={"trials": self.trials, "per_deposit": self.per_deposit,
                         "stream_block_trials": STREAM_BLOCK_TRIALS,
                         "pmf_method": getattr(t.pmf, "method", None), "model": model.to_dict(),

@@ -202,7 +202,7 @@ def simulate(pmf: PmfLike, model: GTModel, *, trials: int, seed: int, per_deposi
                                   np.concatenate(grades) if grades else np.empty((0, k)), model)
     prov = RunRecord.create(
         "assessment.simulate",
-        inputs_sha256=sha256_json({"pmf": _pmf_content(pmf), "model": model.to_dict()}),
+        inputs_sha256=sha256_json({"pmf": pmf_content(pmf), "model": model.to_dict()}),
         parameters={"trials": trials, "per_deposit": per_deposit, "stream_block_trials": STREAM_BLOCK_TRIALS,
                     "pmf_method": getattr(pmf, "method", None), "model": model.to_dict()},
         seed=seed,
@@ -224,6 +224,6 @@ def _deposit_frame(n_dep: np.ndarray, ore: np.ndarray, grades: np.ndarray, model
     return pd.DataFrame(cols)
 
 
-def _pmf_content(pmf: PmfLike) -> dict[str, Any]:
+def pmf_content(pmf: PmfLike) -> dict[str, Any]:
     """What defines a pmf for hashing: its dictionary without the provenance (which holds timestamps)."""
     return {k: v for k, v in pmf.to_dict().items() if k != "provenance"}
