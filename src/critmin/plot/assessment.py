@@ -21,14 +21,15 @@ Oxford University Press, doi:10.1093/oso/9780195399592.001.0001 (exceedance-prob
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from critmin.plot.style import BLUE, GREEN, GREY, ORANGE, SKY, VERMILION, new_figure, styled
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -53,49 +54,11 @@ __all__ = [
     "plot_totals_ccdf",
 ]
 
-# Okabe & Ito (2008) colour-blind-safe palette
-BLUE, ORANGE, GREEN, VERMILION, SKY, PURPLE, GREY = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9",
-                                                    "#CC79A7", "#6E6E6E")
-P = ParamSpec("P")
-R = TypeVar("R")
-
-WIDTH_IN = 6.7
-"""Figure width (inches): the text width of an A4 page with 20 mm margins."""
 CCDF_MAX_POINTS = 2000
 """At most this many points per CCDF line (exact exceedance probabilities at evenly spaced ranks)."""
 EXCEEDANCE_MARKS = ("P90", "P50", "P10")
 """USGS exceedance levels marked on the CCDF plots."""
 
-_RC: dict[str, Any] = {"font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "legend.fontsize": 7.5,
-       "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "axes.spines.top": False, "axes.spines.right": False,
-       "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.5, "font.family": "DejaVu Sans"}
-
-
-def _styled(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a plot function inside the house style (``matplotlib.rc_context``; matplotlib imported lazily)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        import matplotlib as mpl
-
-        with mpl.rc_context(cast(Any, _RC)):
-            return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def _figure(nrows: int = 1, ncols: int = 1, *, height_in: float = 3.0,
-            width_in: float = WIDTH_IN) -> tuple[Figure, np.ndarray]:
-    """A constrained-layout figure on the Agg canvas and its axes (always a 2-D array)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width_in, height_in), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    for ax in axes.ravel():
-        ax.set_axisbelow(True)
-    return fig, axes
 
 
 def format_tonnes(x: float) -> str:
@@ -127,7 +90,7 @@ def _short(x: float) -> str:
 # --------------------------------------------------------------------------------------------------- pmf
 
 
-@_styled
+@styled
 def plot_pmf(pmf: DepositPmf, *, title: str | None = None) -> Figure:
     """Bar chart of P(N = n) with the mean (dashed line) and the mode (highlighted bar) marked.
 
@@ -138,7 +101,7 @@ def plot_pmf(pmf: DepositPmf, *, title: str | None = None) -> Figure:
     title
         Axes title (default: the pmf method).
     """
-    fig, axes = _figure(height_in=2.6)
+    fig, axes = new_figure(height_in=2.6)
     ax = axes[0, 0]
     n = pmf.support
     p = np.asarray(pmf.probabilities)
@@ -161,7 +124,7 @@ def plot_pmf(pmf: DepositPmf, *, title: str | None = None) -> Figure:
 # --------------------------------------------------------------------------------------------------- GT model
 
 
-@_styled
+@styled
 def plot_gt_scatter(gt: GTData, model: GTModel | None = None, *, n_samples: int = 3000, seed: int = 0) -> Figure:
     """Ore tonnage vs grade (log–log), one panel per element: known deposits over GT-model samples.
 
@@ -177,7 +140,7 @@ def plot_gt_scatter(gt: GTData, model: GTModel | None = None, *, n_samples: int 
     rng = np.random.default_rng(seed)
     sim_ore, sim_g = model.sample(rng, n_samples) if model is not None else (None, None)
     if not elements:  # tonnage model: a histogram of log tonnage
-        fig, axes = _figure(height_in=2.6)
+        fig, axes = new_figure(height_in=2.6)
         ax = axes[0, 0]
         bins = np.linspace(np.log10(gt.ore_t).min() - 0.5, np.log10(gt.ore_t).max() + 0.5, 30)
         if sim_ore is not None:
@@ -190,7 +153,7 @@ def plot_gt_scatter(gt: GTData, model: GTModel | None = None, *, n_samples: int 
         return fig
     ncols = min(len(elements), 3)
     nrows = math.ceil(len(elements) / ncols)
-    fig, axes = _figure(nrows, ncols, height_in=2.7 * nrows)
+    fig, axes = new_figure(nrows, ncols, height_in=2.7 * nrows)
     for j, el in enumerate(elements):
         ax = axes.ravel()[j]
         if sim_ore is not None and sim_g is not None:
@@ -222,7 +185,7 @@ def _ecdf(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, np.arange(1, xs.size + 1) / xs.size
 
 
-@_styled
+@styled
 def plot_marginal_fits(model: GTModel, *, n_samples: int = 100_000, seed: int = 0) -> Figure:
     """Marginal fit diagnostics: per row (tonnage, then each grade) the empirical CDF of the data against
     the fitted CDF, and a Q-Q plot (data vs model quantiles at plotting positions (i − 0.5)/n).
@@ -233,7 +196,7 @@ def plot_marginal_fits(model: GTModel, *, n_samples: int = 100_000, seed: int = 
     diag = model.diagnostics()
     elements = list(model.elements)
     rows = 1 + len(elements)
-    fig, axes = _figure(rows, 2, height_in=2.2 * rows)
+    fig, axes = new_figure(rows, 2, height_in=2.2 * rows)
     ton = diag["tonnage"]
     # tonnage: ECDF vs exact CDF (x in t, log axis)
     ax = axes[0, 0]
@@ -325,7 +288,7 @@ def _grid(n: int) -> tuple[int, int]:
     return math.ceil(n / ncols), ncols
 
 
-@_styled
+@styled
 def plot_totals_ccdf(result: SimulationResult, quantities: Sequence[str] | None = None,
                      statistics: dict[str, Any] | None = None) -> Figure:
     """Complementary CDF of the simulated totals, one panel per quantity, USGS P90/P50/P10 marked.
@@ -348,7 +311,7 @@ def plot_totals_ccdf(result: SimulationResult, quantities: Sequence[str] | None 
     qs = list(quantities or result.quantities)
     stats = statistics or compute_statistics(result.totals, qs)
     nrows, ncols = _grid(len(qs))
-    fig, axes = _figure(nrows, ncols, height_in=2.45 * nrows)
+    fig, axes = new_figure(nrows, ncols, height_in=2.45 * nrows)
     for i, q in enumerate(qs):
         ax = axes.ravel()[i]
         _ccdf_panel(ax, result.totals[q].to_numpy(dtype=float), stats[q], q)
@@ -386,7 +349,7 @@ def _ccdf_panel(ax: Axes, values: np.ndarray, st: dict[str, Any], q: str) -> Non
 # --------------------------------------------------------------------------------------------------- filter
 
 
-@_styled
+@styled
 def plot_economic_filter(econ: EconomicFilterResult, quantities: Sequence[str] | None = None) -> Figure:
     """Contained vs recovered totals per trial after the economic filter: two CCDFs per quantity.
 
@@ -395,7 +358,7 @@ def plot_economic_filter(econ: EconomicFilterResult, quantities: Sequence[str] |
     """
     qs = list(quantities or econ.contained_quantities)
     nrows, ncols = _grid(len(qs))
-    fig, axes = _figure(nrows, ncols, height_in=2.45 * nrows)
+    fig, axes = new_figure(nrows, ncols, height_in=2.45 * nrows)
     t = econ.totals
     for i, q in enumerate(qs):
         ax = axes.ravel()[i]

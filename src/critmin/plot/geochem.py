@@ -26,11 +26,12 @@ clinical chemistry: Clinical Chemistry 27, 493–501, doi:10.1093/clinchem/27.3.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from critmin.plot.style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, new_figure, styled
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,14 +51,6 @@ __all__ = [
     "ree_positions",
 ]
 
-# Okabe & Ito (2008) colour-blind-safe palette (as in critmin.plot.assessment)
-BLUE, ORANGE, GREEN, VERMILION, SKY, PURPLE, GREY = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9",
-                                                    "#CC79A7", "#6E6E6E")
-P = ParamSpec("P")
-R = TypeVar("R")
-
-WIDTH_IN = 6.7
-"""Figure width (inches): the text width of an A4 page with 20 mm margins."""
 
 REE_ORDER: tuple[str, ...] = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
                               "Lu")
@@ -68,37 +61,7 @@ TH_P90 = 2.3262
 TH_P99 = 3.6428
 """99th percentile of |d| in units of σ (√2 · z₀.₉₉₅): the Thompson–Howarth 99 % line."""
 
-_RC: Any = {"font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "legend.fontsize": 7.5,
-       "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "axes.spines.top": False, "axes.spines.right": False,
-       "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.5, "font.family": "DejaVu Sans"}
 _LINE_COLOURS = (BLUE, ORANGE, GREEN, VERMILION, SKY, PURPLE)
-
-
-def _styled(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a plot function inside the house style (``matplotlib.rc_context``; matplotlib imported lazily)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        import matplotlib as mpl
-
-        with mpl.rc_context(_RC):
-            return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def _figure(nrows: int = 1, ncols: int = 1, *, height_in: float = 3.0,
-            width_in: float = WIDTH_IN) -> tuple[Figure, np.ndarray]:
-    """A constrained-layout figure on the Agg canvas and its axes (always a 2-D array)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width_in, height_in), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    for ax in axes.ravel():
-        ax.set_axisbelow(True)
-    return fig, axes
 
 
 def _finite(values: Any) -> np.ndarray:
@@ -127,7 +90,7 @@ def _strip_unit(col: str) -> str:
     return head if sep else str(col)
 
 
-@_styled
+@styled
 def plot_ree_diagram(data: pd.DataFrame, *, reference: str | None = "chondrite-palme-oneill-2014",
                      normalised: bool = False, include_y: bool = False, labels: Sequence[str] | None = None,
                      max_lines: int = 60, title: str | None = None) -> Figure:
@@ -177,7 +140,7 @@ def plot_ree_diagram(data: pd.DataFrame, *, reference: str | None = "chondrite-p
     y = np.where(np.isfinite(y) & (y > 0), y, np.nan)
     x = np.array([pos[el] for el in elements], dtype=float)
 
-    fig, axes = _figure(height_in=3.4)
+    fig, axes = new_figure(height_in=3.4)
     ax = axes[0, 0]
     n = y.shape[0]
     if n <= max_lines:
@@ -212,7 +175,7 @@ def plot_ree_diagram(data: pd.DataFrame, *, reference: str | None = "chondrite-p
     return fig
 
 
-@_styled
+@styled
 def plot_spider(normalised: pd.DataFrame, elements: Sequence[str], *, labels: Sequence[str] | None = None,
                 ylabel: str = "Sample / reference", title: str | None = None) -> Figure:
     """Multi-element spider diagram of already-normalised values (log y), x in the order of ``elements``.
@@ -242,7 +205,7 @@ def plot_spider(normalised: pd.DataFrame, elements: Sequence[str], *, labels: Se
     x = np.array([order.index(el) for el in present], dtype=float)
     y = normalised[present].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     y = np.where(np.isfinite(y) & (y > 0), y, np.nan)
-    fig, axes = _figure(height_in=3.4)
+    fig, axes = new_figure(height_in=3.4)
     ax = axes[0, 0]
     names = list(labels) if labels is not None else [str(i) for i in normalised.index]
     for i in range(y.shape[0]):
@@ -267,7 +230,7 @@ def plot_spider(normalised: pd.DataFrame, elements: Sequence[str], *, labels: Se
 # --------------------------------------------------------------------------------------------------- QA/QC
 
 
-@_styled
+@styled
 def plot_control_chart(measured: Any, *, certified: float, sd: float, x: Any = None, crm: str = "",
                        analyte: str = "", unit: str = "ppm", title: str | None = None) -> Figure:
     """Shewhart control chart of a certified reference material (CRM) in analysis order.
@@ -297,7 +260,7 @@ def plot_control_chart(measured: Any, *, certified: float, sd: float, x: Any = N
     if len(xs) != y.size:
         raise ValueError(f"x has {len(xs)} values for {y.size} results")
     z = (y - certified) / sd
-    fig, axes = _figure(height_in=3.0)
+    fig, axes = new_figure(height_in=3.0)
     ax = axes[0, 0]
     ax.axhline(certified, color=GREEN, linewidth=1.2, label=f"certified {certified:.4g}", gid="cc-certified")
     for k, style, name in ((2, "--", "warn"), (3, "-", "fail")):
@@ -322,7 +285,7 @@ def plot_control_chart(measured: Any, *, certified: float, sd: float, x: Any = N
     return fig
 
 
-@_styled
+@styled
 def plot_duplicates(original: Any, duplicate: Any, *, analyte: str = "", unit: str = "ppm",
                     detection_limit: float | None = None, group_size: int = 11,
                     title: str | None = None) -> Figure:
@@ -349,7 +312,7 @@ def plot_duplicates(original: Any, duplicate: Any, *, analyte: str = "", unit: s
     m, d = (a[both] + b[both]) / 2.0, np.abs(a[both] - b[both])
     th = thompson_howarth(m, d, group_size=group_size)
     ok = both & (a > 0) & (b > 0)
-    fig, axes = _figure(1, 2, height_in=3.0)
+    fig, axes = new_figure(1, 2, height_in=3.0)
     ax = axes[0, 0]
     ax.scatter(a[ok], b[ok], s=10, color=BLUE, linewidths=0, gid="dup-pairs", label=f"pairs (n = {int(ok.sum())})")
     if ok.any():
@@ -416,7 +379,7 @@ def _threshold_lines(ax: Axes, thresholds: Mapping[str, float], *, vertical: boo
     return bool(items)
 
 
-@_styled
+@styled
 def plot_anomaly_histogram(values: Any, thresholds: Mapping[str, float] | None = None, *, log: bool = True,
                            bins: int = 40, variable: str = "", unit: str = "ppm",
                            title: str | None = None) -> Figure:
@@ -437,7 +400,7 @@ def plot_anomaly_histogram(values: Any, thresholds: Mapping[str, float] | None =
     if log:
         dropped += int((v <= 0).sum())
         v = v[v > 0]
-    fig, axes = _figure(height_in=2.8)
+    fig, axes = new_figure(height_in=2.8)
     ax = axes[0, 0]
     if v.size:
         edges = (np.geomspace(v.min(), v.max(), bins + 1) if log and v.min() < v.max()
@@ -455,7 +418,7 @@ def plot_anomaly_histogram(values: Any, thresholds: Mapping[str, float] | None =
     return fig
 
 
-@_styled
+@styled
 def plot_probability(values: Any, thresholds: Mapping[str, float] | None = None, *, log: bool = True,
                      variable: str = "", unit: str = "ppm", title: str | None = None) -> Figure:
     """Normal probability plot (cumulative probability plot) with anomaly thresholds as vertical lines.
@@ -472,7 +435,7 @@ def plot_probability(values: Any, thresholds: Mapping[str, float] | None = None,
         v = v[v > 0]
     n = v.size
     z = norm.ppf((np.arange(1, n + 1) - 0.5) / n) if n else np.empty(0)
-    fig, axes = _figure(height_in=2.8)
+    fig, axes = new_figure(height_in=2.8)
     ax = axes[0, 0]
     if n > 20000:  # keep the figure light: every rank in the tails, an even subsample in between
         idx = np.unique(np.r_[np.arange(200), np.linspace(0, n - 1, 20000).astype(int), np.arange(n - 200, n)])
