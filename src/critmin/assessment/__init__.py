@@ -1,91 +1,67 @@
 """Quantitative mineral resource assessment: the USGS three-part method (pure domain package).
 
-This module only re-exports the public names of its submodules; each helper appends its own names.
+This module re-exports the public names of its submodules lazily (PEP 562), so importing one submodule
+does not import them all.
 (The functions ``simulate`` and ``statistics`` are not re-exported: they would shadow their modules.)
 """
 
-from critmin.assessment.aggregate import AggregationResult, aggregate_pmfs, aggregate_totals, read_correlation_matrix
-from critmin.assessment.deposit_density import (
-    DepositDensityEstimate,
-    density_model,
-    estimate_deposit_count,
-    fit_density_regression,
-    read_control_tracts,
-)
-from critmin.assessment.economic_filter import (
-    DepthInterval,
-    EconomicFilterResult,
-    EconomicParameters,
-    economic_filter,
-)
-from critmin.assessment.estimates import DepositEstimates, read_estimates
-from critmin.assessment.grades import GradePdf
-from critmin.assessment.gt_data import GTData, read_gt
-from critmin.assessment.gt_model import DepositMoments, GTModel
-from critmin.assessment.mapmark4_files import (
-    read_contained_stats,
-    read_pmf_probs,
-    read_sim_ef,
-    read_sim_ef_deposits,
-    write_contained_stats,
-    write_pmf_probs,
-    write_sim_ef,
-)
-from critmin.assessment.pmf import (
-    DepositPmf,
-    UnderdispersedError,
-    custom_pmf,
-    fit_negative_binomial,
-    mark3_pmf,
-    negative_binomial_pmf,
-    poisson_pmf,
-    read_pmf_csv,
-)
-from critmin.assessment.run import AssessmentRun, run_assessment
-from critmin.assessment.simulate import SimulationResult
-from critmin.assessment.statistics import moment_check, moment_table
-from critmin.assessment.tonnage import TonnagePdf
+from __future__ import annotations
 
-__all__ = [
-    "AggregationResult",
-    "AssessmentRun",
-    "DepositDensityEstimate",
-    "DepositEstimates",
-    "DepositMoments",
-    "DepositPmf",
-    "DepthInterval",
-    "EconomicFilterResult",
-    "EconomicParameters",
-    "GTData",
-    "GTModel",
-    "GradePdf",
-    "SimulationResult",
-    "TonnagePdf",
-    "UnderdispersedError",
-    "aggregate_pmfs",
-    "aggregate_totals",
-    "custom_pmf",
-    "density_model",
-    "economic_filter",
-    "estimate_deposit_count",
-    "fit_density_regression",
-    "fit_negative_binomial",
-    "mark3_pmf",
-    "moment_check",
-    "moment_table",
-    "negative_binomial_pmf",
-    "poisson_pmf",
-    "read_contained_stats",
-    "read_control_tracts",
-    "read_correlation_matrix",
-    "read_estimates",
-    "read_gt",
-    "read_pmf_csv",
-    "read_pmf_probs",
-    "read_sim_ef",
-    "read_sim_ef_deposits",
-    "run_assessment",
-    "write_contained_stats",
-    "write_pmf_probs",
-    "write_sim_ef",
-]
+from importlib import import_module
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "AggregationResult": "critmin.assessment.aggregate",
+    "AssessmentRun": "critmin.assessment.run",
+    "DepositDensityEstimate": "critmin.assessment.deposit_density",
+    "DepositEstimates": "critmin.assessment.estimates",
+    "DepositMoments": "critmin.assessment.gt_model",
+    "DepositPmf": "critmin.assessment.pmf",
+    "DepthInterval": "critmin.assessment.economic_filter",
+    "EconomicFilterResult": "critmin.assessment.economic_filter",
+    "EconomicParameters": "critmin.assessment.economic_filter",
+    "GTData": "critmin.assessment.gt_data",
+    "GTModel": "critmin.assessment.gt_model",
+    "GradePdf": "critmin.assessment.grades",
+    "SimulationResult": "critmin.assessment.simulate",
+    "TonnagePdf": "critmin.assessment.tonnage",
+    "UnderdispersedError": "critmin.assessment.pmf",
+    "aggregate_pmfs": "critmin.assessment.aggregate",
+    "aggregate_totals": "critmin.assessment.aggregate",
+    "custom_pmf": "critmin.assessment.pmf",
+    "density_model": "critmin.assessment.deposit_density",
+    "economic_filter": "critmin.assessment.economic_filter",
+    "estimate_deposit_count": "critmin.assessment.deposit_density",
+    "fit_density_regression": "critmin.assessment.deposit_density",
+    "fit_negative_binomial": "critmin.assessment.pmf",
+    "mark3_pmf": "critmin.assessment.pmf",
+    "moment_check": "critmin.assessment.statistics",
+    "moment_table": "critmin.assessment.statistics",
+    "negative_binomial_pmf": "critmin.assessment.pmf",
+    "poisson_pmf": "critmin.assessment.pmf",
+    "read_contained_stats": "critmin.assessment.mapmark4_files",
+    "read_control_tracts": "critmin.assessment.deposit_density",
+    "read_correlation_matrix": "critmin.assessment.aggregate",
+    "read_estimates": "critmin.assessment.estimates",
+    "read_gt": "critmin.assessment.gt_data",
+    "read_pmf_csv": "critmin.assessment.pmf",
+    "read_pmf_probs": "critmin.assessment.mapmark4_files",
+    "read_sim_ef": "critmin.assessment.mapmark4_files",
+    "read_sim_ef_deposits": "critmin.assessment.mapmark4_files",
+    "run_assessment": "critmin.assessment.run",
+    "write_contained_stats": "critmin.assessment.mapmark4_files",
+    "write_pmf_probs": "critmin.assessment.mapmark4_files",
+    "write_sim_ef": "critmin.assessment.mapmark4_files",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -27,7 +27,7 @@ from critmin.assessment.economic_filter import EconomicFilterResult, EconomicPar
 from critmin.assessment.gt_data import GTData
 from critmin.assessment.gt_model import GTModel
 from critmin.assessment.pmf import DepositPmf
-from critmin.assessment.simulate import SimulationResult, simulate
+from critmin.assessment.simulate import SimulationResult, pmf_content, simulate
 from critmin.assessment.statistics import moment_check
 from critmin.assessment.tonnage import PdfType
 from critmin.provenance import RunRecord, sha256_json
@@ -37,7 +37,7 @@ __all__ = ["AssessmentRun", "pmf_fingerprint", "run_assessment"]
 
 def pmf_fingerprint(pmf: DepositPmf) -> dict[str, Any]:
     """The pmf's content without its time-stamped provenance (the basis of a reproducible inputs hash)."""
-    d = {k: v for k, v in pmf.to_dict().items() if k != "provenance"}
+    d = pmf_content(pmf)
     if pmf.provenance is not None:
         d["inputs_sha256"] = pmf.provenance.inputs_sha256
     return d

@@ -163,32 +163,27 @@ def pmf_cmd(
     console.print(t)
 
 
-# ------------------------------------------------------------------------------------------ simulate
+# options shared by `simulate` and `report` (one definition each)
+_GT = typer.Option(..., "--gt", exists=True, dir_okay=False,
+                   help="GT model CSV (MapMark4 layout: ID, Name, ore t, grade % per element).")
+_ESTIMATES = typer.Option(None, "--estimates", exists=True, dir_okay=False,
+                          help="Expert estimates CSV (negative-binomial fit).")
+_MARK3 = typer.Option(None, "--mark3", help="Mark3 thresholds N90,N50,N10[,N05,N01…].")
+_PMF_FILE = typer.Option(None, "--pmf", exists=True, dir_okay=False, help="A pmf CSV.")
+_METHOD = typer.Option(None, "--method", help="Pmf method (see `assess pmf`).")
+_MEAN = typer.Option(None, "--mean", help="Mean number of deposits (--method poisson).")
+_TONNAGE_PDF = typer.Option("normal", "--tonnage-pdf", help="normal (lognormal) or kde.")
+_GRADE_PDF = typer.Option("normal", "--grade-pdf", help="normal (ilr normal) or kde.")
+_TRUNCATE = typer.Option(False, "--truncate", help="Truncate the pdfs to the observed ranges.")
+_JOINT = typer.Option(False, "--joint", help="Joint tonnage-grade model (correlated).")
+_TRIALS = typer.Option(20000, "--trials", min=1, help="Number of Monte Carlo trials.")
+_SEED = typer.Option(None, "--seed", help="Random seed (default: a fresh one, reported).")
 
 
-@app.command("simulate")
-@handle_errors
-def simulate_cmd(
-    gt: Path = typer.Option(..., "--gt", exists=True, dir_okay=False,
-                            help="GT model CSV (MapMark4 layout: ID, Name, ore t, grade % per element)."),
-    estimates: Path | None = typer.Option(None, "--estimates", exists=True, dir_okay=False,
-                                          help="Expert estimates CSV (negative-binomial fit)."),
-    mark3: str | None = typer.Option(None, "--mark3", help="Mark3 thresholds N90,N50,N10[,N05,N01…]."),
-    pmf_file: Path | None = typer.Option(None, "--pmf", exists=True, dir_okay=False, help="A pmf CSV."),
-    method: str | None = typer.Option(None, "--method", help="Pmf method (see `assess pmf`)."),
-    mean: float | None = typer.Option(None, "--mean", help="Mean number of deposits (--method poisson)."),
-    tonnage_pdf: str = typer.Option("normal", "--tonnage-pdf", help="normal (lognormal) or kde."),
-    grade_pdf: str = typer.Option("normal", "--grade-pdf", help="normal (ilr normal) or kde."),
-    truncate: bool = typer.Option(False, "--truncate", help="Truncate the pdfs to the observed ranges."),
-    joint: bool = typer.Option(False, "--joint", help="Joint tonnage-grade model (correlated)."),
-    trials: int = typer.Option(20000, "--trials", min=1, help="Number of Monte Carlo trials."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: a fresh one, reported)."),
-    out: Path | None = typer.Option(None, "--out", file_okay=False,
-                                    help="Directory for MapMark4GUI-style files (_03, _05, _07, _08)."),
-    run_id: str = typer.Option("critmin", "--run-id", help="File-name prefix of the --out files."),
-    json_out: bool = _JSON,
-) -> None:
-    """Monte Carlo simulation of undiscovered ore and contained metal in a tract."""
+def _run_tract(gt: Path, estimates: Path | None, mark3: str | None, pmf_file: Path | None, method: str | None,
+               mean: float | None, tonnage_pdf: str, grade_pdf: str, truncate: bool, joint: bool, trials: int,
+               seed: int | None, *, show_progress: bool, **extra: Any) -> tuple[DepositPmf, Any, int]:
+    """Validate the shared options, build the pmf, read the GT data and run the assessment."""
     from critmin.assessment.gt_data import read_gt
     from critmin.assessment.run import run_assessment
 
@@ -197,10 +192,39 @@ def simulate_cmd(
     p = _build_pmf(estimates, mark3, pmf_file, method, mean)
     data = read_gt(gt)
     s = _seed(seed)
-    with rich_progress("simulate", enabled=not json_out) as progress:
+    with rich_progress("simulate", enabled=show_progress) as progress:
         run = run_assessment(p, data, trials=trials, seed=s, tonnage_pdf=tonnage_pdf,  # type: ignore[arg-type]
                              grade_pdf=grade_pdf, truncate=truncate, joint=joint,  # type: ignore[arg-type]
-                             per_deposit=out is not None, progress=lambda done, total: progress(done, total))
+                             progress=lambda done, total: progress(done, total), **extra)
+    return p, run, s
+
+
+# ------------------------------------------------------------------------------------------ simulate
+
+
+@app.command("simulate")
+@handle_errors
+def simulate_cmd(
+    gt: Path = _GT,
+    estimates: Path | None = _ESTIMATES,
+    mark3: str | None = _MARK3,
+    pmf_file: Path | None = _PMF_FILE,
+    method: str | None = _METHOD,
+    mean: float | None = _MEAN,
+    tonnage_pdf: str = _TONNAGE_PDF,
+    grade_pdf: str = _GRADE_PDF,
+    truncate: bool = _TRUNCATE,
+    joint: bool = _JOINT,
+    trials: int = _TRIALS,
+    seed: int | None = _SEED,
+    out: Path | None = typer.Option(None, "--out", file_okay=False,
+                                    help="Directory for MapMark4GUI-style files (_03, _05, _07, _08)."),
+    run_id: str = typer.Option("critmin", "--run-id", help="File-name prefix of the --out files."),
+    json_out: bool = _JSON,
+) -> None:
+    """Monte Carlo simulation of undiscovered ore and contained metal in a tract."""
+    p, run, s = _run_tract(gt, estimates, mark3, pmf_file, method, mean, tonnage_pdf, grade_pdf, truncate, joint,
+                           trials, seed, show_progress=not json_out, per_deposit=out is not None)
     res, stats, check = run.result, run.statistics, run.moment_check
     files: list[str] = []
     if out is not None:
@@ -253,20 +277,18 @@ def _report_command(gt: Path, sources: dict[str, Any], opts: dict[str, Any]) -> 
 @app.command("report")
 @handle_errors
 def report_cmd(
-    gt: Path = typer.Option(..., "--gt", exists=True, dir_okay=False,
-                            help="GT model CSV (MapMark4 layout: ID, Name, ore t, grade % per element)."),
-    estimates: Path | None = typer.Option(None, "--estimates", exists=True, dir_okay=False,
-                                          help="Expert estimates CSV (negative-binomial fit)."),
-    mark3: str | None = typer.Option(None, "--mark3", help="Mark3 thresholds N90,N50,N10[,N05,N01…]."),
-    pmf_file: Path | None = typer.Option(None, "--pmf", exists=True, dir_okay=False, help="A pmf CSV."),
-    method: str | None = typer.Option(None, "--method", help="Pmf method (see `assess pmf`)."),
-    mean: float | None = typer.Option(None, "--mean", help="Mean number of deposits (--method poisson)."),
-    tonnage_pdf: str = typer.Option("normal", "--tonnage-pdf", help="normal (lognormal) or kde."),
-    grade_pdf: str = typer.Option("normal", "--grade-pdf", help="normal (ilr normal) or kde."),
-    truncate: bool = typer.Option(False, "--truncate", help="Truncate the pdfs to the observed ranges."),
-    joint: bool = typer.Option(False, "--joint", help="Joint tonnage-grade model (correlated)."),
-    trials: int = typer.Option(20000, "--trials", min=1, help="Number of Monte Carlo trials."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: a fresh one, reported)."),
+    gt: Path = _GT,
+    estimates: Path | None = _ESTIMATES,
+    mark3: str | None = _MARK3,
+    pmf_file: Path | None = _PMF_FILE,
+    method: str | None = _METHOD,
+    mean: float | None = _MEAN,
+    tonnage_pdf: str = _TONNAGE_PDF,
+    grade_pdf: str = _GRADE_PDF,
+    truncate: bool = _TRUNCATE,
+    joint: bool = _JOINT,
+    trials: int = _TRIALS,
+    seed: int | None = _SEED,
     econ: bool = typer.Option(False, "--filter", help="Apply the RAEF-style economic filter (RAEF defaults)."),
     geometry: str = typer.Option("massive-disseminated", "--geometry", help="Economic filter: deposit geometry, "
                                  + ", ".join(GEOMETRIES) + "."),
@@ -279,25 +301,16 @@ def report_cmd(
 ) -> None:
     """PDF report of a tract assessment: inputs, GT fit, pmf, totals, CCDF plots, filter results, provenance."""
     from critmin.assessment.economic_filter import EconomicParameters
-    from critmin.assessment.gt_data import read_gt
-    from critmin.assessment.run import run_assessment
     from critmin.reports.render import ReportInput, write_assessment_report
 
-    _choice(tonnage_pdf, PDF_TYPES, "--tonnage-pdf")
-    _choice(grade_pdf, PDF_TYPES, "--grade-pdf")
     _choice(mill, MILLS, "--mill")
     geo = GEOMETRIES.get(geometry)
     if geo is None:
         raise typer.BadParameter(f"{geometry!r} is not one of {', '.join(GEOMETRIES)}", param_hint="--geometry")
-    p = _build_pmf(estimates, mark3, pmf_file, method, mean)
-    data = read_gt(gt)
-    s = _seed(seed)
     params = EconomicParameters(geometry=geo, mill=mill) if econ else None  # type: ignore[arg-type]
     name = tract or (estimates or pmf_file or gt).stem
-    with rich_progress("simulate", enabled=not json_out) as progress:
-        run = run_assessment(p, data, trials=trials, seed=s, tonnage_pdf=tonnage_pdf,  # type: ignore[arg-type]
-                             grade_pdf=grade_pdf, truncate=truncate, joint=joint,  # type: ignore[arg-type]
-                             economic=params, tract=name, progress=lambda done, total: progress(done, total))
+    _, run, s = _run_tract(gt, estimates, mark3, pmf_file, method, mean, tonnage_pdf, grade_pdf, truncate, joint,
+                           trials, seed, show_progress=not json_out, economic=params, tract=name)
     inputs = [ReportInput.from_path("Grade–tonnage data", gt)]
     for label, path in (("Deposit estimates", estimates), ("Deposit-number pmf", pmf_file)):
         if path is not None:
