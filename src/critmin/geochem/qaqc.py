@@ -36,19 +36,38 @@ precision and accuracy. Exploration and Mining Geology 17, 131–144, doi:10.211
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from critmin.errors import InputError
+from critmin.geochem.duplicates import (
+    TH_MEDIAN_TO_SIGMA,
+    _dup_summary,
+    _pairs,
+    duplicates_report,
+    precision_at,
+    thompson_howarth,
+)
+from critmin.geochem.qc_samples import (
+    BLANK_PATTERN,
+    FIELD_DUPLICATE_PATTERN,
+    REPLICATE_PATTERN,
+    _element_columns,
+    _id_series,
+    _key,
+    _unit_factor,
+    batches,
+    certified_values,
+    classify_samples,
+)
 from critmin.provenance import RunRecord
 
 __all__ = [
+    "BLANK_PATTERN",
+    "FIELD_DUPLICATE_PATTERN",
+    "REPLICATE_PATTERN",
     "TH_MEDIAN_TO_SIGMA",
     "QaqcReport",
     "batches",
@@ -62,144 +81,6 @@ __all__ = [
     "qaqc_report",
     "thompson_howarth",
 ]
-
-#: σ = TH_MEDIAN_TO_SIGMA · median|a − b| for pairs of normal errors: 1/(√2·Φ⁻¹(0.75)) = 1.0484
-TH_MEDIAN_TO_SIGMA: float = float(1.0 / (np.sqrt(2.0) * stats.norm.ppf(0.75)))
-
-REPLICATE_PATTERN = r"(?i)\s+(?:rpt|rep|repeat|dup|duplicate)\s*$"
-FIELD_DUPLICATE_PATTERN = r"QA\s*$"
-BLANK_PATTERN = r"(?i)\b(?:blank|blk)\b"
-_ID_CANDIDATES = ("sampleno", "sample_no", "sample_id", "sampleid", "sample", "id")
-
-
-def _key(name: object) -> str:
-    """CRM name key: upper case, no spaces, hyphens or underscores ("Till-1" == "TILL 1" == "till_1")."""
-    return re.sub(r"[\s\-_]", "", str(name)).upper()
-
-
-def certified_values() -> pd.DataFrame:
-    """The bundled table of CRM certified values (``critmin.reference`` table ``crm_certified_values``).
-
-    Columns: crm, element, value (float), unit, uncertainty (float, NaN if not typed), uncertainty_type
-    (1sd | 2sd | ci95 | none), value_type, verification, source. See ``reference/SOURCES.toml``.
-    """
-    from critmin.reference import load_table
-
-    t = load_table("crm_certified_values")
-    t["value"] = pd.to_numeric(t["value"])
-    t["uncertainty"] = pd.to_numeric(t["uncertainty"].replace("", np.nan))
-    return t
-
-
-# ------------------------------------------------------------------------------------ classification
-
-
-def _id_series(table: Any, id_column: str | None) -> pd.Series:
-    pt = table.passthrough
-    if id_column is None:
-        by_key = {re.sub(r"\s", "", str(c)).lower(): c for c in pt.columns}
-        found = next((by_key[k] for k in _ID_CANDIDATES if k in by_key), None)
-        if found is None:
-            if pt.shape[1] == 0:
-                raise InputError("the table has no id column to tell CRMs, duplicates and blanks apart")
-            found = pt.columns[0]
-        id_column = found
-    if id_column not in pt.columns:
-        raise InputError(f"id column {id_column!r} not found; passthrough columns are {list(pt.columns)}")
-    ids = pt[id_column]
-    return ids.astype(object).where(ids.notna(), "").astype(str).str.strip().rename("id")
-
-
-def classify_samples(
-    ids: pd.Series,
-    *,
-    certified: pd.DataFrame | None = None,
-    min_standard_repeats: int = 5,
-    replicate_pattern: str = REPLICATE_PATTERN,
-    field_duplicate_pattern: str = FIELD_DUPLICATE_PATTERN,
-    blank_pattern: str = BLANK_PATTERN,
-) -> pd.DataFrame:
-    """Classify rows by sample id.
-
-    Parameters
-    ----------
-    ids
-        Sample ids in row order.
-    certified
-        CRM table (default :func:`certified_values`); ids matching a ``crm`` name (ignoring case, spaces,
-        hyphens) are class ``"crm"``.
-    min_standard_repeats
-        Other ids occurring at least this often are in-house ``"standard"`` s (as in GA's QA/QC script).
-    replicate_pattern, field_duplicate_pattern, blank_pattern
-        Regular expressions; a replicate/field duplicate's parent id is the id with the match removed.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Same index as ``ids``: ``id``, ``sample_class`` (sample | crm | standard | replicate |
-        field_duplicate | blank), ``material`` (CRM/standard name), ``parent`` (original id of a
-        duplicate, "" otherwise), ``parent_found`` (bool).
-    """
-    cert = certified_values() if certified is None else certified
-    crm_names = {_key(n): str(n) for n in cert["crm"].unique()}
-    s = ids.astype(str).str.strip()
-    keys = s.map(_key)
-    out = pd.DataFrame({"id": s, "sample_class": "sample", "material": "", "parent": ""}, index=ids.index)
-    counts = keys.value_counts()
-    known = set(s)
-    is_blank = s.str.contains(blank_pattern, regex=True)
-    out.loc[is_blank, "sample_class"] = "blank"
-    rep = s.str.contains(replicate_pattern, regex=True) & ~is_blank
-    out.loc[rep, "sample_class"] = "replicate"
-    out.loc[rep, "parent"] = s[rep].str.replace(replicate_pattern, "", regex=True).str.strip()
-    fd = s.str.contains(field_duplicate_pattern, regex=True) & ~is_blank & ~rep
-    fd_parent = s[fd].str.replace(field_duplicate_pattern, "", regex=True).str.strip()
-    fd_ok = fd_parent.isin(known)
-    out.loc[fd_parent.index[fd_ok], "sample_class"] = "field_duplicate"
-    out.loc[fd_parent.index[fd_ok], "parent"] = fd_parent[fd_ok]
-    free = out["sample_class"].eq("sample") & s.ne("")
-    is_crm = free & keys.isin(crm_names.keys())
-    out.loc[is_crm, "sample_class"] = "crm"
-    out.loc[is_crm, "material"] = keys[is_crm].map(crm_names)
-    is_std = free & ~is_crm & keys.map(counts).ge(min_standard_repeats)
-    if is_std.any():
-        spelling = s[is_std].groupby(keys[is_std]).agg(lambda v: v.value_counts().index[0])
-        out.loc[is_std, "sample_class"] = "standard"
-        out.loc[is_std, "material"] = keys[is_std].map(spelling)
-    out["parent_found"] = out["parent"].isin(known) & out["parent"].ne("")
-    return out
-
-
-def batches(table: Any, *, batch_column: str | None = None, run_length: int | None = None) -> pd.Series:
-    """Batch label of every row: a column's value (datetimes → calendar date) or runs of consecutive rows.
-
-    With neither option every row is in batch ``"all"``. Rows without a batch value are ``"unassigned"``.
-    """
-    index = table.data.index
-    if batch_column is not None and run_length is not None:
-        raise InputError("give batch_column or run_length, not both")
-    if batch_column is not None:
-        if batch_column in table.passthrough.columns:
-            col = table.passthrough[batch_column]
-        elif batch_column in table.data.columns:
-            col = table.data[batch_column]
-        else:
-            raise InputError(f"batch column {batch_column!r} not found; columns are {list(table.passthrough.columns)}")
-        if pd.api.types.is_datetime64_any_dtype(col) or (
-                col.notna().any() and col.dropna().map(lambda v: isinstance(v, (datetime, date))).all()):
-            lab = pd.to_datetime(col).dt.strftime("%Y-%m-%d")
-        else:
-            lab = col.astype(object).where(col.notna(), None).map(lambda v: None if v is None else str(v).strip())
-        return lab.fillna("unassigned").astype(str).rename("batch")
-    if run_length is not None:
-        if run_length < 1:
-            raise InputError(f"run_length must be >= 1, got {run_length}")
-        pos = np.arange(len(index)) // run_length
-        n = len(index)
-        labels = [f"rows {p * run_length + 1}-{min((p + 1) * run_length, n)}" for p in pos]
-        return pd.Series(labels, index=index, name="batch")
-    return pd.Series("all", index=index, name="batch")
-
 
 # ----------------------------------------------------------------------------------------- CRMs
 
@@ -266,21 +147,6 @@ def _chart_arrays(v: np.ndarray, center: float, sd: float) -> dict[str, np.ndarr
         any_rule |= col
     out["status"] = np.where(any_rule, "fail", np.where(out["beyond_2sd"], "warning", "ok"))
     return out
-
-
-def _element_columns(table: Any, columns: list[str] | None) -> list[str]:
-    cols = list(table.data.columns) if columns is None else columns
-    missing = [c for c in cols if c not in table.data.columns]
-    if missing:
-        raise InputError(f"columns {missing} are not value columns of the table")
-    return cols
-
-
-def _unit_factor(table: Any, col: str) -> float:
-    from critmin.geochem.units import to_ppm_factor
-
-    unit = table.units.get(col, "ppm")
-    return to_ppm_factor(unit)
 
 
 def _crm_tables(
@@ -411,158 +277,6 @@ def crm_report(
     batch = batches(table, batch_column=batch_column, run_length=run_length)
     summary, _ = _crm_tables(table, classes, batch, cert, _element_columns(table, columns))
     return summary
-
-
-# ------------------------------------------------------------------------------------ duplicates
-
-
-def thompson_howarth(means: Any, abs_diffs: Any, *, group_size: int = 11) -> dict[str, Any]:
-    """Thompson–Howarth precision: σ(c) = intercept + slope·c from duplicate pairs.
-
-    Pairs are sorted by their mean and cut into consecutive groups of ``group_size`` (a remainder
-    smaller than a group is dropped); the median |a − b| of each group is regressed (least squares) on the
-    group's median mean, and scaled by 1.0484 = 1/(√2·Φ⁻¹(0.75)) because median|d| = 0.9539·σ for the
-    difference of two results with normal errors of SD σ.
-
-    Returns
-    -------
-    dict
-        ``intercept``, ``slope`` (of σ in the data's unit), ``n_pairs``, ``n_groups``, ``group_means``,
-        ``group_median_abs_diff``, ``reliable`` (n_pairs ≥ 50, the authors' minimum). NaN coefficients
-        with fewer than two groups.
-
-    References
-    ----------
-    Thompson, M., Howarth, R.J., 1978. J. Geochem. Explor. 9, 23–30, doi:10.1016/0375-6742(78)90035-3.
-    """
-    m = np.asarray(means, dtype=float)
-    d = np.abs(np.asarray(abs_diffs, dtype=float))
-    ok = np.isfinite(m) & np.isfinite(d)
-    m, d = m[ok], d[ok]
-    order = np.argsort(m, kind="stable")
-    m, d = m[order], d[order]
-    g = m.size // group_size
-    gm = [float(np.median(m[i * group_size:(i + 1) * group_size])) for i in range(g)]
-    gd = [float(np.median(d[i * group_size:(i + 1) * group_size])) for i in range(g)]
-    if g >= 2 and np.ptp(gm) > 0:
-        fit = stats.linregress(gm, gd)
-        intercept = float(TH_MEDIAN_TO_SIGMA * fit.intercept)
-        slope = float(TH_MEDIAN_TO_SIGMA * fit.slope)
-    else:
-        intercept = slope = float("nan")
-    return {"intercept": float(intercept), "slope": float(slope), "n_pairs": int(m.size), "n_groups": g,
-            "group_means": gm, "group_median_abs_diff": gd, "reliable": bool(m.size >= 50)}
-
-
-def precision_at(th: dict[str, Any], concentration: float) -> float:
-    """Relative precision (%) at a concentration, 95 % level: P_c = 200·σ(c)/c (Thompson & Howarth 1978)."""
-    sigma = th["intercept"] + th["slope"] * concentration
-    return float(200.0 * sigma / concentration)
-
-
-def _pairs(table: Any, classes: pd.DataFrame, batch: pd.Series, columns: list[str], min_dl_multiple: float
-           ) -> pd.DataFrame:
-    dups = classes[classes["sample_class"].isin(["replicate", "field_duplicate"]) & classes["parent_found"]]
-    if dups.empty:
-        return pd.DataFrame()
-    ids = classes["id"].to_numpy()
-    first_pos: dict[str, int] = {}
-    for p, v in enumerate(ids):
-        first_pos.setdefault(v, p)
-    dpos = classes.index.get_indexer(dups.index)
-    opos = np.array([first_pos[v] for v in dups["parent"]])
-    data = table.data[columns].to_numpy(dtype=float)
-    codes = table.censored[columns].to_numpy()
-    dl = table.detection_limit[columns].to_numpy(dtype=float)
-    npair, ncol = dpos.size, len(columns)
-    a, b = data[opos], data[dpos]
-    ca, cb = codes[opos], codes[dpos]
-    cens = np.isin(ca, ["<", ">"]) | np.isin(cb, ["<", ">"])
-    present = ~((ca == "missing") | (cb == "missing") | (~np.isfinite(a) & ~cens) | (~np.isfinite(b) & ~cens))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lim = np.fmax(dl[opos], dl[dpos])
-        mean = np.where(cens, np.nan, (a + b) / 2)
-        diff = np.where(cens, np.nan, np.abs(a - b))
-        tot = a + b
-        rpd = np.where(mean != 0, 100 * diff / mean, np.nan)
-        hard = np.where(tot != 0, 100 * diff / tot, np.nan)
-        cv = np.where(tot != 0, 100 * np.sqrt(2) * diff / tot, np.nan)
-        below = np.isfinite(lim) & (mean < min_dl_multiple * lim)
-    rep = np.repeat
-    frame = pd.DataFrame({
-        "kind": rep(dups["sample_class"].to_numpy(), ncol), "original_id": rep(dups["parent"].to_numpy(), ncol),
-        "duplicate_id": rep(dups["id"].to_numpy(), ncol), "original_row": rep(opos + 1, ncol),
-        "duplicate_row": rep(dpos + 1, ncol), "batch": rep(batch.to_numpy()[dpos], ncol),
-        "element": np.tile([str(table.analytes.get(c, c)) for c in columns], npair),
-        "column": np.tile(np.asarray(columns, dtype=object), npair),
-        "a": a.ravel(), "b": b.ravel(), "censored": cens.ravel(), "mean": mean.ravel(),
-        "abs_diff": diff.ravel(), "rpd_pct": rpd.ravel(), "hard_pct": hard.ravel(), "cv_pct": cv.ravel(),
-        "detection_limit": lim.ravel(), "used": (~cens & ~below).ravel(),
-    })
-    return frame[present.ravel()].reset_index(drop=True)
-
-
-def _dup_summary(pairs: pd.DataFrame, hard_limit_pct: float, group_size: int) -> pd.DataFrame:
-    out: list[dict[str, Any]] = []
-    if pairs.empty:
-        return pd.DataFrame()
-    for (kind, col), grp in pairs.groupby(["kind", "column"], sort=True):
-        u = grp[grp["used"]]
-        th = thompson_howarth(u["mean"], u["abs_diff"], group_size=group_size)
-        med = float(u["mean"].median()) if len(u) else np.nan
-        out.append({
-            "kind": kind, "element": grp["element"].iloc[0], "column": col, "n_pairs": len(grp),
-            "n_used": len(u), "n_censored": int(grp["censored"].sum()),
-            "median_hard_pct": float(u["hard_pct"].median()) if len(u) else np.nan,
-            "pct_hard_within_limit": float(100 * (u["hard_pct"] <= hard_limit_pct).mean()) if len(u) else np.nan,
-            "cv_avg_pct": float(np.sqrt(np.mean(np.square(u["cv_pct"])))) if len(u) else np.nan,
-            "th_intercept": th["intercept"], "th_slope": th["slope"], "th_groups": th["n_groups"],
-            "th_reliable": th["reliable"], "median_concentration": med,
-            "precision_pct_at_median": precision_at(th, med) if np.isfinite(th["slope"]) and med > 0 else np.nan,
-        })
-    return pd.DataFrame(out)
-
-
-def duplicates_report(
-    table: Any,
-    *,
-    id_column: str | None = None,
-    columns: list[str] | None = None,
-    min_dl_multiple: float = 0.0,
-    hard_limit_pct: float = 10.0,
-    group_size: int = 11,
-    pairs: bool = False,
-) -> pd.DataFrame:
-    """Precision from replicate and field-duplicate pairs, per kind and element.
-
-    Parameters
-    ----------
-    min_dl_multiple
-        Pairs whose mean is below this multiple of the DL are listed but not used (10–15 is common
-        practice); pairs with a censored member are never used.
-    hard_limit_pct
-        HARD acceptance limit for ``pct_hard_within_limit`` (10 % pulp, 20 % coarse reject, 30 % field
-        duplicates are common conventions).
-    pairs
-        Return the pair-level table (a, b, mean, abs_diff, rpd_pct, hard_pct, cv_pct, used) instead of
-        the summary.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Summary per (kind, element): n_pairs, n_used, median_hard_pct, pct_hard_within_limit,
-        cv_avg_pct = 100·√(mean(CV_pair²)), Thompson–Howarth intercept/slope of σ(c) and precision at the
-        median concentration.
-
-    References
-    ----------
-    Stanley, C.R., Lawie, D., 2007. Exploration and Mining Geology 16, 267–275, doi:10.2113/gsemg.16.3-4.267.
-
-    Thompson, M., Howarth, R.J., 1978. J. Geochem. Explor. 9, 23–30, doi:10.1016/0375-6742(78)90035-3.
-    """
-    classes = classify_samples(_id_series(table, id_column))
-    p = _pairs(table, classes, batches(table), _element_columns(table, columns), min_dl_multiple)
-    return p if pairs else _dup_summary(p, hard_limit_pct, group_size)
 
 
 # ----------------------------------------------------------------------------------------- blanks
