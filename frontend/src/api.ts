@@ -181,19 +181,25 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(url, { headers: { Accept: "application/json" }, signal });
+/** Fetch JSON; a non-2xx answer becomes an ApiError carrying the problem document's detail. */
+async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const headers = { Accept: "application/json", ...(init.headers as Record<string, string> | undefined) };
+  const response = await fetch(url, { ...init, headers });
   if (!response.ok) {
     let detail = "";
     try {
-      const body = await response.json();
-      detail = typeof body?.detail === "string" ? body.detail : JSON.stringify(body?.detail ?? body);
+      const problem = await response.json();
+      detail = typeof problem?.detail === "string" ? problem.detail : JSON.stringify(problem?.detail ?? problem);
     } catch {
       detail = response.statusText;
     }
     throw new ApiError(url, response.status, detail);
   }
   return (await response.json()) as T;
+}
+
+function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return request<T>(url, { signal });
 }
 
 /** Encode a site query as URL search parameters (empty values are left out). */
@@ -449,24 +455,10 @@ export interface GtFromKbResponse extends GtTableResponse {
   warnings: string[];
 }
 
-async function sendJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { Accept: "application/json", "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-    signal,
+function sendJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return request<T>(url, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal,
   });
-  if (!response.ok) {
-    let detail = "";
-    try {
-      const problem = await response.json();
-      detail = typeof problem?.detail === "string" ? problem.detail : JSON.stringify(problem?.detail ?? problem);
-    } catch {
-      detail = response.statusText;
-    }
-    throw new ApiError(url, response.status, detail);
-  }
-  return (await response.json()) as T;
 }
 
 function gtFromKbParams(query: GtFromKbQuery): URLSearchParams {
@@ -600,19 +592,8 @@ export interface GeochemUpload {
   sheet?: string;
 }
 
-async function sendForm<T>(url: string, form: FormData, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(url, { method: "POST", headers: { Accept: "application/json" }, body: form, signal });
-  if (!response.ok) {
-    let detail = "";
-    try {
-      const problem = await response.json();
-      detail = typeof problem?.detail === "string" ? problem.detail : JSON.stringify(problem?.detail ?? problem);
-    } catch {
-      detail = response.statusText;
-    }
-    throw new ApiError(url, response.status, detail);
-  }
-  return (await response.json()) as T;
+function sendForm<T>(url: string, form: FormData, signal?: AbortSignal): Promise<T> {
+  return request<T>(url, { method: "POST", body: form, signal });
 }
 
 const GEOCHEM = "/api/geochem";

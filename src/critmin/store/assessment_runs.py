@@ -165,7 +165,6 @@ def list_runs(session: Session, *, viewer: str | None = ADMIN, limit: int = 100,
                         deferred=(AssessmentRun.inputs, AssessmentRun.result, AssessmentRun.provenance))
 
 
-_iso = iso_utc
 
 
 def run_summary(run: AssessmentRun) -> dict[str, Any]:
@@ -176,8 +175,8 @@ def run_summary(run: AssessmentRun) -> dict[str, Any]:
         "id": run.id, "name": run.name, "organisation": run.organisation.code, "visibility": run.visibility,
         "status": run.status, "progress": run.progress, "message": run.message, "trials": run.trials,
         "seed": run.seed, "tract": json.loads(shapely.to_geojson(run.geom)) if run.geom is not None else None,
-        "tract_area_km2": run.tract_area_km2, "created_at": _iso(run.created_at),
-        "started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at),
+        "tract_area_km2": run.tract_area_km2, "created_at": iso_utc(run.created_at),
+        "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at),
     })
 
 

@@ -224,14 +224,13 @@ def list_datasets(session: Session, *, viewer: str | None = ADMIN, limit: int = 
                         deferred=(GeochemDataset.summary, GeochemDataset.units, GeochemDataset.analytes))
 
 
-_iso = iso_utc
 
 
 def dataset_summary(ds: GeochemDataset, *, full: bool = True) -> dict[str, Any]:
     """JSON view of a dataset (``full``: with units, analytes, elements, censoring counts and warnings)."""
     doc: dict[str, Any] = {
         "id": ds.id, "name": ds.name, "organisation": ds.organisation.code, "visibility": ds.visibility,
-        "filename": ds.filename, "content_sha256": ds.content_sha256, "created_at": _iso(ds.created_at),
+        "filename": ds.filename, "content_sha256": ds.content_sha256, "created_at": iso_utc(ds.created_at),
         "n_samples": ds.n_samples, "has_coordinates": bool(ds.lon_column and ds.lat_column),
         "url": f"/api/geochem/datasets/{ds.id}",
     }
