@@ -6,7 +6,18 @@ import { depositsPage } from "./deposits";
 import { aboutPage } from "./about";
 import { assessmentPage } from "./assessment";
 import { geochemPage } from "./geochem";
+import { prospectivityPage } from "./prospectivity";
+import { economicsPage } from "./economics";
+import { supplyPage } from "./supply";
 
 export type { Page, PageContext } from "./types";
 
-export const pages: Page[] = [depositsPage, assessmentPage, geochemPage, aboutPage];
+export const pages: Page[] = [
+  depositsPage,
+  prospectivityPage,
+  geochemPage,
+  assessmentPage,
+  economicsPage,
+  supplyPage,
+  aboutPage,
+];

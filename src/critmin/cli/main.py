@@ -7,7 +7,7 @@ import sys
 import typer
 
 from critmin import __version__
-from critmin.cli import assess, db, demo, deposits, geochem
+from critmin.cli import assess, db, demo, deposits, econ, geochem, prospect, supply
 from critmin.cli.serve import serve
 
 app = typer.Typer(
@@ -21,7 +21,10 @@ app.add_typer(assess.app, name="assess")
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(deposits.app, name="deposits")
+app.add_typer(econ.app, name="econ")
 app.add_typer(geochem.app, name="geochem")
+app.add_typer(prospect.app, name="prospect")
+app.add_typer(supply.app, name="supply")
 app.command("serve")(serve)
 
 

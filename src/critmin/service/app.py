@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from critmin import __version__
 from critmin.service.errors import install_error_handlers
-from critmin.service.routers import assessment, deposits, geochem, ogcapi, ui
+from critmin.service.routers import assessment, deposits, economics, geochem, ogcapi, prospectivity, supply, ui
 from critmin.store.db import Database, open_database
 
 STATIC = Path(str(resources.files("critmin.service") / "static"))
@@ -56,6 +56,9 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(ogcapi.router)
     app.include_router(assessment.router)
     app.include_router(geochem.router)
+    app.include_router(prospectivity.router)
+    app.include_router(economics.router)
+    app.include_router(supply.router)
 
     @app.get("/", include_in_schema=False)
     def landing(request: Request) -> Response:
