@@ -7,4 +7,7 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Project economics: evaluate a project file, sensitivities, Monte Carlo, reports.", no_args_is_help=True)
+app = typer.Typer(
+    help="Project economics: evaluate a project file, sensitivities, Monte Carlo, reports.",
+    no_args_is_help=True,
+)

@@ -7,4 +7,7 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Prospectivity: weights of evidence, fuzzy overlay, machine learning, validation.", no_args_is_help=True)
+app = typer.Typer(
+    help="Prospectivity: weights of evidence, fuzzy overlay, machine learning, validation.",
+    no_args_is_help=True,
+)

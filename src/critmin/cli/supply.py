@@ -7,4 +7,7 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Supply chains: concentration, criticality, export-control scenarios, the NdFeB chain.", no_args_is_help=True)
+app = typer.Typer(
+    help="Supply chains: concentration, criticality, export-control scenarios, the NdFeB chain.",
+    no_args_is_help=True,
+)

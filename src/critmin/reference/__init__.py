@@ -1,7 +1,8 @@
 """Reference tables shipped with critmin (vocabularies, classifications, cross-walks).
 
 Each table is a CSV file in this package, listed with its source, edition, units and licence in
-``SOURCES.toml`` (or a per-domain ``SOURCES.<domain>.toml``). Tables are read with :func:`load_table` (cached; returns a copy) or, as typed
+``SOURCES.toml`` (or a per-domain ``SOURCES.<domain>.toml``).
+Tables are read with :func:`load_table` (cached; returns a copy) or, as typed
 rows of strings, with :func:`table_rows`, and described by :func:`sources`.
 """
 
@@ -25,9 +26,9 @@ def _sources() -> dict[str, dict[str, Any]]:
     """``SOURCES.toml`` merged with the per-domain ``SOURCES.<domain>.toml`` files (a table name may appear once)."""
     root = resources.files(__name__)
     merged: dict[str, dict[str, Any]] = {}
-    names = ["SOURCES.toml"] + sorted(
-        p.name for p in root.iterdir() if p.name.startswith("SOURCES.") and p.name.endswith(".toml")
-        and p.name != "SOURCES.toml")
+    extra = sorted(p.name for p in root.iterdir()
+                   if p.name.startswith("SOURCES.") and p.name.endswith(".toml") and p.name != "SOURCES.toml")
+    names = ["SOURCES.toml", *extra]
     for name in names:
         for table, entry in tomllib.loads(root.joinpath(name).read_text(encoding="utf-8")).items():
             if table in merged:
