@@ -297,5 +297,5 @@ def test_assessment_run_table_is_migrated(db) -> None:
     cols = {c["name"] for c in inspect(db.engine).get_columns("assessment_run")}
     assert {"geom", "tract_wkt", "inputs", "parameters", "seed", "status", "progress", "result", "provenance",
             "artefact_dir", "created_at", "finished_at"} <= cols
-    assert db.current_revision() in ("0002", "0003")  # 0003 (geochem datasets) follows
+    assert int(db.current_revision() or 0) >= 2  # later migrations follow 0002
     assert AssessmentRun.__tablename__ == "assessment_run"
