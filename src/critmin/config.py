@@ -43,6 +43,16 @@ class Settings(BaseSettings):
         bundled Natural Earth (world-atlas) boundaries, e.g. the Survey of India boundary.
     ogc_max_limit
         Largest ``limit`` an OGC API items request may ask for.
+    auth_required
+        ``CRITMIN_AUTH_REQUIRED``: writes need a signed-in user or an API token with the right role and scope
+        (a multi-organisation deployment). Off (the default, a local single-user store), anonymous requests may
+        write as :attr:`organisation`; reads are always filtered by the visibility rule.
+    max_upload_mb
+        Largest request body accepted (HTTP 413 beyond).
+    rate_limit_per_minute
+        Requests per minute per API token (or per client address when anonymous); 0 disables the limit.
+    session_hours
+        Lifetime of a web sign-in session.
     """
 
     model_config = SettingsConfigDict(env_prefix="CRITMIN_", extra="ignore")
@@ -54,6 +64,10 @@ class Settings(BaseSettings):
     boundary_file: Path | None = None
     ogc_max_limit: int = Field(default=10000, ge=1, le=1_000_000)
     ogc_default_limit: int = Field(default=100, ge=1)
+    auth_required: bool = False
+    max_upload_mb: float = Field(default=200.0, gt=0)
+    rate_limit_per_minute: int = Field(default=0, ge=0)
+    session_hours: float = Field(default=12.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

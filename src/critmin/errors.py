@@ -71,3 +71,11 @@ class NotFoundError(CritminError, LookupError):
 
 class StoreError(CritminError, RuntimeError):
     """The database is unreachable, not migrated, or refused a write."""
+
+
+class AuthenticationError(CritminError, PermissionError):
+    """No valid credentials: an unknown, expired or revoked token, a bad password, no session (HTTP 401)."""
+
+
+class PermissionDeniedError(CritminError, PermissionError):
+    """Valid credentials without the right to do this (role or share too low; HTTP 403)."""

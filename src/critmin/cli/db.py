@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from critmin.cli.common import console, handle_errors, print_json
@@ -29,3 +31,29 @@ def current(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) 
         print_json(info)
     else:
         console.print(info)
+
+
+@app.command("backup")
+@handle_errors
+def backup_cmd(out: Path = typer.Argument(..., help="Archive to write (.tar.gz); never overwritten.")) -> None:
+    """Back up the store (database + artefacts) into one archive (safe while the server runs)."""
+    from critmin.config import get_settings
+    from critmin.store.backup import backup
+
+    db = open_database()
+    manifest = backup(db, get_settings().data_dir / "artefacts", out)
+    console.print(f"backed up {db.safe_url} (revision {manifest['revision']}) to {out}")
+
+
+@app.command("restore")
+@handle_errors
+def restore_cmd(archive: Path = typer.Argument(..., help="Archive written by `critmin db backup`."),
+                force: bool = typer.Option(False, "--force", help="Replace a store that already has data.")) -> None:
+    """Restore the store from a backup archive (checks the manifest and hash before touching anything)."""
+    from critmin.config import get_settings
+    from critmin.store.backup import restore
+
+    db = open_database()
+    manifest = restore(db, get_settings().data_dir / "artefacts", archive, force=force)
+    console.print(f"restored {archive} (revision {manifest['revision']}, {manifest['created_at']}) into "
+                  f"{db.safe_url}")

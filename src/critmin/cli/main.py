@@ -7,7 +7,7 @@ import sys
 import typer
 
 from critmin import __version__
-from critmin.cli import assess, db, demo, deposits, econ, geochem, prospect, supply
+from critmin.cli import assess, db, demo, deposits, econ, geochem, prospect, supply, users
 from critmin.cli.serve import serve
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(econ.app, name="econ")
 app.add_typer(geochem.app, name="geochem")
 app.add_typer(prospect.app, name="prospect")
 app.add_typer(supply.app, name="supply")
+app.add_typer(users.app, name="users")
 app.command("serve")(serve)
 
 

@@ -7,14 +7,29 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from critmin import __version__
+from critmin.config import get_settings
+from critmin.service.access import write_gate
 from critmin.service.errors import install_error_handlers
-from critmin.service.routers import assessment, deposits, economics, geochem, ogcapi, prospectivity, supply, ui
+from critmin.service.middleware import AuditLog, BodyLimit, RateLimit, SecurityHeaders
+from critmin.service.routers import (
+    admin,
+    assessment,
+    auth,
+    deposits,
+    economics,
+    geochem,
+    ogcapi,
+    prospectivity,
+    sharing,
+    supply,
+    ui,
+)
 from critmin.store.db import Database, open_database
 
 STATIC = Path(str(resources.files("critmin.service") / "static"))
@@ -49,7 +64,8 @@ def create_app(db: Database | None = None) -> FastAPI:
 
     app = FastAPI(title="critmin", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Critical minerals from rock to supply security: deposit knowledge base (REST and "
-                              "OGC API – Features).")
+                              "OGC API – Features).",
+                  dependencies=[Depends(write_gate)])
     install_error_handlers(app)
     app.include_router(ui.router)
     app.include_router(deposits.router)
@@ -59,6 +75,9 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(prospectivity.router)
     app.include_router(economics.router)
     app.include_router(supply.router)
+    app.include_router(auth.router)
+    app.include_router(sharing.router)
+    app.include_router(admin.router)
 
     @app.get("/", include_in_schema=False)
     def landing(request: Request) -> Response:
@@ -77,6 +96,13 @@ def create_app(db: Database | None = None) -> FastAPI:
                                    swagger_js_url="/ui/swagger/swagger-ui-bundle.js",
                                    swagger_css_url="/ui/swagger/swagger-ui.css",
                                    swagger_favicon_url="/ui/swagger/favicon-32x32.png")
+
+    # outermost last: headers on every response, then rate and size limits, then the audit of what got through
+    settings = get_settings()
+    app.add_middleware(AuditLog, db_getter=lambda: getattr(app.state, "db", None))
+    app.add_middleware(BodyLimit, max_bytes=int(settings.max_upload_mb * 1e6))
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(SecurityHeaders)
 
     UI_DIR.mkdir(parents=True, exist_ok=True)
     app.mount("/ui", StaticFiles(directory=UI_DIR, html=True, check_dir=False), name="ui")

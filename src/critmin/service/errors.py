@@ -6,7 +6,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from critmin.errors import CritminError, InputError, NotFoundError, StoreError
+from critmin.errors import (
+    AuthenticationError,
+    CritminError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    StoreError,
+)
 
 
 def problem(status: int, title: str, detail: str) -> JSONResponse:
@@ -16,8 +23,8 @@ def problem(status: int, title: str, detail: str) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register handlers: InputError and invalid parameters → 400, NotFoundError → 404,
-    StoreError → 503, other CritminError → 500."""
+    """Register handlers: InputError and invalid parameters → 400, AuthenticationError → 401,
+    PermissionDeniedError → 403, NotFoundError → 404, StoreError → 503, other CritminError → 500."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -30,6 +37,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
         return problem(400, "Bad request", str(exc))
+
+    @app.exception_handler(AuthenticationError)
+    async def _unauthenticated(_: Request, exc: AuthenticationError) -> JSONResponse:
+        resp = problem(401, "Unauthorized", str(exc))
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="critmin"'
+        return resp
+
+    @app.exception_handler(PermissionDeniedError)
+    async def _forbidden(_: Request, exc: PermissionDeniedError) -> JSONResponse:
+        return problem(403, "Forbidden", str(exc))
 
     @app.exception_handler(NotFoundError)
     async def _missing(_: Request, exc: NotFoundError) -> JSONResponse:

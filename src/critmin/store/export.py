@@ -22,6 +22,7 @@ from critmin.store.db import Database
 from critmin.store.filters import SiteFilter
 from critmin.store.sites import ADMIN, iter_sites
 from critmin.store.tables import Inventory
+from critmin.store.visibility import Right
 
 ExportFormat = Literal["gpkg", "geoparquet", "geojson", "csv", "xlsx"]
 EXPORT_FORMATS: tuple[str, ...] = ExportFormat.__args__  # type: ignore[attr-defined]
@@ -35,13 +36,13 @@ def _safe_text(v: Any) -> Any:
     return v
 
 
-def sites_frame(db: Database, flt: SiteFilter = SiteFilter(), *, viewer: str | None = ADMIN
-                ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Matching sites as a GeoDataFrame (EPSG:4326) and their inventory lines as a DataFrame."""
+def sites_frame(db: Database, flt: SiteFilter = SiteFilter(), *, viewer: str | None = ADMIN,
+                right: Right = "download") -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Matching sites the viewer may download as a GeoDataFrame (EPSG:4326) and their inventory lines."""
     rows: list[dict[str, Any]] = []
     inv_rows: list[dict[str, Any]] = []
     with db.session() as s:
-        for batch in iter_sites(s, flt, viewer=viewer):
+        for batch in iter_sites(s, flt, viewer=viewer, right=right):
             ids = [x.id for x in batch]
             for site in batch:
                 ds = site.dataset

@@ -46,7 +46,7 @@ from critmin.store.tables import (
     SiteDepositType,
     SiteLink,
 )
-from critmin.store.visibility import ADMIN, visibility_clause
+from critmin.store.visibility import ADMIN, Right, visibility_clause
 
 _rtree_md = MetaData()
 site_rtree = Table(
@@ -81,8 +81,8 @@ def get_or_create_organisation(session: Session, code: str, name: str | None = N
     return org
 
 
-def _visible(viewer: str | None) -> Any:
-    return visibility_clause(Dataset.visibility, viewer)
+def _visible(viewer: str | None, right: Right = "view") -> Any:
+    return visibility_clause(Dataset.visibility, viewer, right)
 
 
 def _norm(s: str | None) -> str | None:
@@ -369,9 +369,9 @@ def _apply_filter(stmt: Select[Any], flt: SiteFilter, dialect: str, dataset_ids:
     return stmt
 
 
-def visible_dataset_ids(session: Session, viewer: str | None) -> list[int] | None:
-    """Ids of the datasets ``viewer`` may see, or None when that is every dataset."""
-    vis = _visible(viewer)
+def visible_dataset_ids(session: Session, viewer: str | None, right: Right = "view") -> list[int] | None:
+    """Ids of the datasets ``viewer`` may see (or download, with ``right="download"``), None when every one."""
+    vis = _visible(viewer, right)
     if vis is None:
         return None
     ids = list(session.execute(select(Dataset.id).join(Organisation).where(vis)).scalars())
@@ -405,13 +405,16 @@ def query_sites(
     limit: int | None = 100,
     offset: int = 0,
     count: bool = True,
+    right: Right = "view",
 ) -> tuple[int | None, list[Site]]:
     """Filtered, sorted, paginated sites and (optionally) the total number matched.
+
+    ``right="download"`` keeps only sites of datasets the viewer may download (exports).
 
     A commodity (+ bbox, source, visibility) filter is answered from the commodity index alone
     (count, and the page of ids when sorted by id); other filters go through the site table.
     """
-    ids = _source_ids(session, flt, visible_dataset_ids(session, viewer))
+    ids = _source_ids(session, flt, visible_dataset_ids(session, viewer, right))
     stmt = _apply_filter(select(Site), flt, session.get_bind().dialect.name, ids)
     index_only = bool(flt.commodity) and not (flt.status or flt.country or flt.deposit_type or flt.q or flt.ids)
     total = None
@@ -446,11 +449,12 @@ def query_sites(
 
 
 def iter_sites(session: Session, flt: SiteFilter = SiteFilter(), *, viewer: str | None = ADMIN,
-               sort: SortKey = "id", batch: int = 5000) -> Iterator[list[Site]]:
+               sort: SortKey = "id", batch: int = 5000, right: Right = "view") -> Iterator[list[Site]]:
     """Stream matching sites in batches (for exports)."""
     offset = 0
     while True:
-        _, rows = query_sites(session, flt, viewer=viewer, sort=sort, limit=batch, offset=offset, count=False)
+        _, rows = query_sites(session, flt, viewer=viewer, sort=sort, limit=batch, offset=offset, count=False,
+                              right=right)
         if not rows:
             return
         yield rows

@@ -259,3 +259,110 @@ class GeochemDataset(Base):
     artefact_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     organisation: Mapped[Organisation] = relationship()
+
+
+class User(Base):
+    """A person who signs in: one organisation, one role (viewer < analyst < data_manager < admin)."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(128), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="viewer")
+    #: ``scrypt$n$r$p$salt_hex$hash_hex`` (never the password); None = token-only account
+    password_hash: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    organisation: Mapped[Organisation] = relationship()
+
+
+class UserGroup(Base):
+    """A named group of users within an organisation (e.g. ``rare-earth-team``)."""
+
+    __tablename__ = "user_group"
+    __table_args__ = (UniqueConstraint("organisation_id", "name", name="uq_user_group_org_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+
+
+class UserGroupMember(Base):
+    """Membership of a user in a group."""
+
+    __tablename__ = "user_group_member"
+    group_id: Mapped[int] = mapped_column(ForeignKey("user_group.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ApiToken(Base):
+    """An API token: stored as its SHA-256 only; scoped (read/write/export/admin), expiring, revocable."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    user: Mapped[User] = relationship()
+
+
+class WebSession(Base):
+    """A web UI sign-in: the cookie's SHA-256 and the CSRF token that unsafe requests must echo."""
+
+    __tablename__ = "web_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    session_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship()
+
+
+class RecordShare(Base):
+    """A record (dataset, run, raster, project …) shared with a named partner organisation.
+
+    ``record_type`` is the table name of the record; ``rights`` is ``view``, ``download`` or ``edit``
+    (each includes the ones before it). Read by :mod:`critmin.store.visibility`.
+    """
+
+    __tablename__ = "record_share"
+    __table_args__ = (UniqueConstraint("record_type", "record_id", "organisation_id", name="uq_record_share"),
+                      Index("ix_record_share_record", "record_type", "record_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    rights: Mapped[str] = mapped_column(String(16), default="view")
+
+
+class RecordEmbargo(Base):
+    """A record that becomes public at ``public_from`` (UTC), whatever its visibility before."""
+
+    __tablename__ = "record_embargo"
+    record_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """Append-only audit log: sign-ins, writes, permission changes, exports (who, what, when, from where).
+
+    Rows are only inserted (PostgreSQL: a trigger rejects UPDATE and DELETE; SQLite: likewise).
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_at", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str | None] = mapped_column(String(128), nullable=True)  # username or "token:<name>"
+    organisation: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action: Mapped[str] = mapped_column(String(64))  # sign-in, sign-in-failed, write, export, share, token …
+    target: Mapped[str | None] = mapped_column(Text, nullable=True)  # e.g. "POST /api/assessment/runs"
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    client: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -25,6 +25,7 @@ from critmin.assessment.gt_model import GTModel
 from critmin.assessment.pmf import DepositPmf
 from critmin.config import get_settings
 from critmin.errors import StoreError
+from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
 from critmin.service.errors import problem
 from critmin.service.params import BboxQ, CountryQ, DepositTypeQ, SourceQ
@@ -46,6 +47,7 @@ from critmin.store.assessment_runs import (
 from critmin.store.db import Database
 from critmin.store.filters import parse_bbox, split_list
 from critmin.store.tables import AssessmentRun
+from critmin.store.visibility import require_download
 
 router = APIRouter(prefix="/api/assessment", tags=["assessment"])
 
@@ -267,10 +269,11 @@ def run(run_id: int, session: SessionDep, viewer: ViewerDep, jobs: JobsDep) -> d
 
 
 @router.get("/runs/{run_id}/totals.csv", response_model=None, summary="Per-trial totals (CSV)",
-            responses={200: {"content": {"text/csv": {}}}})
+            responses={200: {"content": {"text/csv": {}}}}, dependencies=[Depends(require_export)])
 def totals_csv(run_id: int, session: SessionDep, viewer: ViewerDep, jobs: JobsDep) -> Response:
     """One row per trial: ``trial, n_deposits, ore, <element>…`` in metric tons (409 unless done)."""
     r = get_run(session, run_id, viewer=viewer)
+    require_download(session, AssessmentRun, run_id, viewer=viewer, what="assessment run")
     bad = _not_ready(r)
     if bad is not None:
         return bad

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
+from critmin.service.access import require_export
 from critmin.service.deps import DbDep, SessionDep, ViewerDep
 from critmin.service.params import site_filter
 from critmin.store.export import export_sites
@@ -81,7 +82,8 @@ _MEDIA = {"gpkg": ("application/geopackage+sqlite3", ".gpkg"), "geoparquet": ("a
           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")}
 
 
-@router.get("/export", summary="Download matching sites (GeoPackage, GeoParquet, GeoJSON, CSV, XLSX)")
+@router.get("/export", summary="Download matching sites (GeoPackage, GeoParquet, GeoJSON, CSV, XLSX)",
+            dependencies=[Depends(require_export)])
 def export(db: DbDep, viewer: ViewerDep, flt: FilterDep,
            format: Literal["gpkg", "geoparquet", "geojson", "csv", "xlsx"] = "gpkg") -> FileResponse:
     """Same filters as ``/sites``; the file is built on the server and streamed."""

@@ -1,0 +1,132 @@
+"""A store seeded for access tests: three organisations, users with tokens, records of every visibility.
+
+Records owned by ``gsi`` exist in seven sharing states (``CASES``). Every record carries a unique marker in its
+name (``Zq<case><kind>``), so a response that leaks it can be found by text search whatever its format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from critmin.geochem.assays import read_assays
+from critmin.store.accounts import create_token, create_user
+from critmin.store.db import Database
+from critmin.store.geochem_datasets import create_dataset
+from critmin.store.sharing import set_embargo, share
+from critmin.store.sites import import_sites
+from critmin.store.tables import AssessmentRun, Dataset, GeochemDataset, Organisation
+from tests.store.factories import result, site
+
+#: case → (visibility, rights shared with usgs by name, embargo)
+CASES: dict[str, tuple[str, str | None, str | None]] = {
+    "pub": ("public", None, None),
+    "ptn": ("partners", None, None),
+    "prv": ("private", None, None),
+    "shv": ("private", "view", None),
+    "shd": ("private", "download", None),
+    "emp": ("private", None, "past"),
+    "emf": ("private", None, "future"),
+}
+#: principal → (organisation, role); None = anonymous
+PRINCIPALS: dict[str, tuple[str, str] | None] = {
+    "anon": None,
+    "gsi": ("gsi", "viewer"),
+    "usgs": ("usgs", "analyst"),
+    "mines": ("mines", "viewer"),
+}
+
+
+def marker(case: str, kind: str) -> str:
+    """The unique text in the name of the ``kind`` record of ``case``."""
+    return f"Zq{case}{kind}"
+
+
+def can_view(case: str, who: str) -> bool:
+    """The visibility rule, written out independently of the store's implementation."""
+    visibility, shared, embargo = CASES[case]
+    org = PRINCIPALS[who][0] if PRINCIPALS[who] else None
+    return (visibility == "public" or embargo == "past" or org == "gsi"
+            or (visibility == "partners" and org is not None) or (shared is not None and org == "usgs"))
+
+
+def can_download(case: str, who: str) -> bool:
+    """Download: like view, except a view-only named share does not allow it."""
+    _, shared, _ = CASES[case]
+    if shared == "view" and who == "usgs":
+        return False
+    return can_view(case, who)
+
+
+@dataclass
+class AccessWorld:
+    """Ids of the seeded records and the principals' bearer headers."""
+
+    sites: dict[str, int] = field(default_factory=dict)
+    datasets: dict[str, int] = field(default_factory=dict)
+    runs: dict[str, int] = field(default_factory=dict)
+    geochem: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    admin_headers: dict[str, str] = field(default_factory=dict)
+
+
+_ASSAYS = "sample_id,La_ppm,Ce_ppm,Nd_ppm\nS1,120,250,105\nS2,130,260,110\n"
+
+
+def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
+    """Seed ``db`` (migrated, empty) and return the ids and headers."""
+    w = AccessWorld()
+    now = datetime.now(UTC)
+    with db.transaction() as s:
+        for org in ("gsi", "usgs", "mines"):
+            s.add(Organisation(code=org, name=org.upper()))
+        s.flush()
+        for who, spec in PRINCIPALS.items():
+            if spec is None:
+                w.headers[who] = {}
+                continue
+            create_user(s, f"{who}-user", spec[0], role=spec[1])
+            secret, _ = create_token(s, f"{who}-user", "tests")
+            w.headers[who] = {"Authorization": f"Bearer {secret}"}
+        create_user(s, "gsi-analyst-user", "gsi", role="analyst")
+        secret, _ = create_token(s, "gsi-analyst-user", "tests")
+        w.headers["gsi-analyst"] = {"Authorization": f"Bearer {secret}"}
+        create_user(s, "root", "gsi", role="admin")
+        secret, _ = create_token(s, "root", "admin-tests")
+        w.admin_headers = {"Authorization": f"Bearer {secret}"}
+    for i, (case, (visibility, _, _)) in enumerate(CASES.items()):
+        src = f"src-{case}"
+        with db.transaction() as s:
+            import_sites(s, result(src, [site(src, f"R{case}", marker(case, "site"), 74.0 + i, 20.0 + i, ["Li"])],
+                                   sha=f"{i:x}" * 64), organisation="gsi", visibility=visibility)
+            ds = s.query(Dataset).filter(Dataset.source == src).one()
+            w.datasets[case] = ds.id
+            w.sites[case] = _site_id(s, src)
+            s.add(AssessmentRun(name=marker(case, "run"), organisation_id=ds.organisation_id, visibility=visibility,
+                                inputs={}, parameters={}, seed=1, trials=10, status="queued", progress=0.0,
+                                message="queued", created_at=now))
+            s.flush()
+            w.runs[case] = s.query(AssessmentRun).filter(AssessmentRun.name == marker(case, "run")).one().id
+        csv_path = artefacts.parent / f"{case}.csv"
+        csv_path.write_text(_ASSAYS, encoding="utf-8")
+        table = read_assays(csv_path)
+        w.geochem[case] = create_dataset(db, table, name=marker(case, "geochem"), filename=f"{case}.csv",
+                                         content_sha256=f"{i:x}" * 64, organisation="gsi",
+                                         artefact_root=artefacts, visibility=visibility)
+    with db.transaction() as s:
+        for case, (_, shared, embargo) in CASES.items():
+            for rtype, ids in (("dataset", w.datasets), ("assessment_run", w.runs), ("geochem_dataset", w.geochem)):
+                if shared:
+                    share(s, rtype, ids[case], "usgs", rights=shared, viewer="gsi")
+                if embargo:
+                    when = now - timedelta(days=1) if embargo == "past" else now + timedelta(days=365)
+                    set_embargo(s, rtype, ids[case], when, viewer="gsi")
+    assert GeochemDataset.__tablename__ == "geochem_dataset"
+    return w
+
+
+def _site_id(s, source: str) -> int:  # type: ignore[no-untyped-def]
+    from critmin.store.tables import Site
+
+    return int(s.query(Site.id).join(Dataset).filter(Dataset.source == source).scalar())
