@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STRICT_MODULES = {"critmin.errors", "critmin.units", "critmin.provenance", "critmin.config", "critmin.progress",
-                  "critmin.reference", "critmin.service.*"}
+                  "critmin.reference", "critmin.limits", "critmin.service.*"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
         Requests per minute per API token (or per client address when anonymous); 0 disables the limit.
     session_hours
         Lifetime of a web sign-in session.
+    max_import_rows, max_geometry_vertices, max_uncompressed_mb
+        Input limits every importer applies (:mod:`critmin.limits`).
     """
 
     model_config = SettingsConfigDict(env_prefix="CRITMIN_", extra="ignore")
@@ -68,6 +70,9 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=200.0, gt=0)
     rate_limit_per_minute: int = Field(default=0, ge=0)
     session_hours: float = Field(default=12.0, gt=0)
+    max_import_rows: int = Field(default=5_000_000, ge=1)
+    max_geometry_vertices: int = Field(default=1_000_000, ge=4)
+    max_uncompressed_mb: float = Field(default=2000.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from benchmarks.generate_mrds import generate
 from sqlalchemy import func, select, text
 
-from benchmarks.generate_mrds import generate
 from critmin.errors import InputError
 from critmin.store.backup import backup, restore
 from critmin.store.db import open_database
@@ -57,7 +57,7 @@ def test_sigkill_during_import_leaves_a_consistent_store_and_the_import_reruns(d
     db.dispose()
     assert _consistent(db) == before  # all or nothing: the killed transaction left no trace
     again = _cli(db.url, "deposits", "import", str(src), "--format", "mrds", data_dir=tmp_path)
-    out, err = again.communicate(timeout=900)
+    _, err = again.communicate(timeout=900)
     assert again.returncode == 0, err.decode()[-2000:]
     datasets, sites = _consistent(db)
     assert (datasets, sites) == (before[0] + 1, before[1] + ROWS)

@@ -173,8 +173,12 @@ def watch() -> PageWatch:
 
 @pytest.fixture
 def ui_page(ui_browser: Any, live_server: str, watch: PageWatch) -> Iterator[Any]:
-    """A fresh 1400×850 page; fails the test on any non-local request or uncaught page error."""
-    context = ui_browser.new_context(viewport={"width": 1400, "height": 850}, base_url=live_server)
+    """A fresh 1400×850 page; fails the test on any non-local request or uncaught page error.
+
+    The content-security policy is bypassed here because Playwright's own ``wait_for_function`` evaluates
+    script in the page; ``test_csp.py`` visits every page under the real policy.
+    """
+    context = ui_browser.new_context(viewport={"width": 1400, "height": 850}, base_url=live_server, bypass_csp=True)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     pg.on("request", watch.on_request)

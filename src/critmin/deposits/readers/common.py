@@ -15,6 +15,7 @@ import pandas as pd
 from critmin.deposits import vocab
 from critmin.deposits.schema import Commodity, DatasetInfo, DepositTypeCandidate
 from critmin.errors import InputError, UnitError
+from critmin.limits import check_row_count, check_text_bytes, refuse_formula_cells, refuse_formula_rows
 from critmin.provenance import sha256_file, sha256_files
 from critmin.units import grade_to_pct, grade_unit, to_tonnes
 
@@ -36,20 +37,46 @@ def text_or_none(v: object) -> str | None:
 
 
 def decode(path: Path) -> str:
-    """Decode a text file as UTF-8 (with or without BOM), falling back to cp1252 (USMIN, Excel)."""
+    """Decode a text file as UTF-8 (with or without BOM), falling back to cp1252 (USMIN, Excel).
+
+    Binary data and UTF-16 text are refused (:func:`critmin.limits.check_text_bytes`).
+    """
     raw = path.read_bytes()
+    check_text_bytes(raw, path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
 
 
+def _may_hold_formulas(text: str) -> bool:
+    """Cheap pre-check over the whole text: could any cell start with a formula?"""
+    return _FORMULA_ANYWHERE.search(text) is not None
+
+
+_FORMULA_ANYWHERE = re.compile(r"(?:^|[,;\t])\"?\s*(?:=|[+\-@]\s*[A-Za-z_][\w.]*\s*[(|!])", re.MULTILINE)
+
+
 def read_csv_text(path: Path) -> pd.DataFrame:
-    """Read a CSV file as strings (no NaN: blanks are ``""``), any of UTF-8/cp1252."""
+    """Read a CSV file as strings (no NaN: blanks are ``""``), any of UTF-8/cp1252.
+
+    Refuses repeated column names, more rows than the import limit and cells holding spreadsheet formulas.
+    """
+    text = decode(path)
     try:
-        return pd.read_csv(io.StringIO(decode(path)), dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise InputError(f"cannot parse as CSV: {exc}; check the delimiter and quoting", file=path) from exc
+    names = [h.strip() for h in header]
+    repeated = sorted({h for h in names if names.count(h) > 1})
+    if repeated:
+        raise InputError(f"column name(s) {', '.join(map(repr, repeated))} appear more than once; expected unique "
+                         "column names", file=path, row=0)
+    check_row_count(len(frame), path)
+    if _may_hold_formulas(text):
+        refuse_formula_cells(frame, path)
+    return frame
 
 
 def read_csv_rows(path: Path, *, lower: bool = True) -> tuple[list[str], list[list[str]]]:
@@ -58,7 +85,8 @@ def read_csv_rows(path: Path, *, lower: bool = True) -> tuple[list[str], list[li
     Header names are stripped (and lower-cased unless ``lower=False``); blank lines are skipped.
     Faster than pandas for wide all-text tables that are turned into Python objects anyway.
     """
-    reader = csv.reader(io.StringIO(decode(path), newline=""))
+    text = decode(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -71,6 +99,9 @@ def read_csv_rows(path: Path, *, lower: bool = True) -> tuple[list[str], list[li
     except csv.Error as exc:
         raise InputError(f"cannot parse as CSV: {exc}; check the quoting", file=path,
                          row=reader.line_num - 1) from exc
+    check_row_count(len(rows), path)
+    if _may_hold_formulas(text):
+        refuse_formula_rows(header, rows, path)
     return header, rows
 
 

@@ -34,12 +34,13 @@ _DMS = re.compile(
 )
 
 
-def parse_dms(text: str) -> float:
+def parse_dms(text: str, axis: Axis | None = None) -> float:
     """Parse one angle in degrees-minutes-seconds (or decimal) notation to decimal degrees.
 
     Accepted forms include ``21°30'15"N``, ``21 30 15 N``, ``-21:30:15``, ``21d30m15s``,
     ``N 21° 30.25'`` and plain decimals ``-21.504``. S and W hemispheres and a leading minus give
-    negative values.
+    negative values. With ``axis`` given, a hemisphere of the other axis (E/W on a latitude, N/S on a
+    longitude: swapped columns) is an error.
 
     Raises
     ------
@@ -61,6 +62,10 @@ def parse_dms(text: str) -> float:
         raise ValueError(f"minutes and seconds must be below 60 in {text!r}")
     value = deg + minutes / 60.0 + seconds / 3600.0
     hemis = {h.upper() for h in (m.group("h1"), m.group("h2")) if h}
+    wrong = hemis & ({"E", "W"} if axis == "lat" else {"N", "S"} if axis == "lon" else set())
+    if wrong:
+        raise ValueError(f"{text!r} has the hemisphere {''.join(sorted(wrong))}, which belongs to the other axis; "
+                         "are the latitude and longitude columns swapped?")
     if hemis & {"S", "W", "-"}:
         value = -value
     return value
@@ -77,6 +82,7 @@ def parse_coordinate_column(
     file: str | Path,
     fmt: CoordinateFormat = "auto",
     row_offset: int = 1,
+    axis: Axis | None = None,
 ) -> np.ndarray:
     """Parse a column of coordinates to float64 (NaN where blank).
 
@@ -103,10 +109,10 @@ def parse_coordinate_column(
         )
     for i in bad.tolist():
         try:
-            out[i] = parse_dms(text.iloc[int(i)])
+            out[i] = parse_dms(text.iloc[int(i)], axis)
         except ValueError as exc:
             raise InputError(
-                f"{text.iloc[int(i)]!r} is not a coordinate; expected decimal degrees (e.g. 21.504) or "
+                f"{text.iloc[int(i)]!r} is not a coordinate ({exc}); expected decimal degrees (e.g. 21.504) or "
                 "degrees-minutes-seconds (e.g. 21°30'15\"N)",
                 file=file, row=int(i) + row_offset, column=column,
             ) from exc

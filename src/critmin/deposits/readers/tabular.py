@@ -12,6 +12,8 @@ give their representative point and keep their WKT in ``geometry_wkt``.
 
 from __future__ import annotations
 
+import warnings
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +36,13 @@ from critmin.deposits.readers.coords import check_range, normalise_crs, parse_co
 from critmin.deposits.readers.mapping import TabularMapping, auto_mapping, load_mapping, parse_mapping
 from critmin.deposits.schema import DatasetInfo, InventoryRecord, SiteRecord, SourceFile
 from critmin.errors import InputError, UnitError
+from critmin.limits import (
+    check_row_count,
+    check_vertices,
+    check_zip_container,
+    refuse_formula_cells,
+    refuse_xlsx_formulas,
+)
 from critmin.progress import Progress, no_progress
 from critmin.units import parse_number, to_tonnes
 
@@ -61,18 +70,28 @@ def _load_frame(
     if fmt == "csv":
         return read_csv_text(p), None, None, None, None
     if fmt == "xlsx":
+        check_zip_container(p)
+        refuse_xlsx_formulas(p, m.sheet if m and m.sheet is not None else 0)
         try:
             df = pd.read_excel(p, sheet_name=(m.sheet if m and m.sheet is not None else 0), dtype=str)
-        except (ValueError, OSError, KeyError) as exc:
+        except (ValueError, OSError, KeyError, zipfile.BadZipFile, EOFError) as exc:
             raise InputError(f"cannot read the workbook: {exc}", file=p) from exc
-        return df.fillna(""), None, None, None, None
+        df = df.fillna("")
+        refuse_formula_cells(df, p)
+        return df, None, None, None, None
     import pyogrio
 
     try:
-        gdf = pyogrio.read_dataframe(p, layer=m.layer if m else None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gdf = pyogrio.read_dataframe(p, layer=m.layer if m else None)
     except Exception as exc:  # pyogrio raises several GDAL error types
         raise InputError(f"cannot read with GDAL/pyogrio: {exc}", file=p) from exc
+    for w in caught:
+        if "geometry type" in str(w.message).lower():  # GDAL replaced a geometry it could not read by NULL
+            raise InputError(f"GDAL could not read a geometry: {w.message}", file=p, column="geometry")
     geom = gdf.geometry
+    _check_geometries(p, geom)
     crs = gdf.crs.to_string() if gdf.crs is not None else None
     is_point = (geom.geom_type == "Point").to_numpy()
     pts = geom.where(is_point, geom.representative_point()) if len(geom) else geom
@@ -82,7 +101,28 @@ def _load_frame(
     wkt = [None if (e or pt) else g.wkt for g, e, pt in zip(geom, empty, is_point, strict=True)]
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     df = df.astype(object).where(df.notna(), "").astype(str)
+    refuse_formula_cells(df, p)
     return df, x, y, wkt, crs
+
+
+def _check_geometries(p: Path, geom: Any) -> None:
+    """Refuse too many features, over-complex, non-finite and invalid (e.g. self-intersecting) geometries."""
+    import shapely
+
+    check_row_count(len(geom), p)
+    arr = geom.to_numpy()
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    check_vertices(np.where(present, shapely.get_num_coordinates(arr), 0), p)
+    coords_ok = np.array([bool(np.isfinite(shapely.get_coordinates(g)).all()) if ok else True
+                          for g, ok in zip(arr, present, strict=True)])
+    if not coords_ok.all():
+        i = int(np.argmin(coords_ok))
+        raise InputError("the geometry has a NaN or infinite coordinate", file=p, row=i + 1, column="geometry")
+    valid = np.where(present, shapely.is_valid(arr), True)
+    if not valid.all():
+        i = int(np.argmin(valid))
+        raise InputError(f"invalid geometry ({shapely.is_valid_reason(arr[i])}); repair it (e.g. QGIS 'Fix "
+                         "geometries' or shapely.make_valid) before importing", file=p, row=i + 1, column="geometry")
 
 
 def read_tabular(
@@ -125,6 +165,9 @@ def read_tabular(
             raise InputError(f"cannot tell the format from the suffix {p.suffix!r}; pass --format "
                              "csv, xlsx, geojson or gpkg", file=p)
         df, gx, gy, wkt, gcrs = _load_frame(p, fmt, m0)
+        if len(df) == 0:
+            raise InputError("the file has no rows (a header or layer without records); expected at least one site",
+                             file=p)
         df.columns = [str(c).strip() for c in df.columns]
         m = m0 if m0 is not None else auto_mapping(list(df.columns), file=p, has_geometry=gx is not None)
         missing = [c for c in m.used_columns() if c not in df.columns]
@@ -160,10 +203,13 @@ def _rows_to_sites(
 ) -> list[SiteRecord]:
     c = m.columns
     n = len(df)
-    crs = normalise_crs(m.crs) if m.crs else None
+    try:
+        crs = normalise_crs(m.crs) if m.crs else None
+    except InputError as exc:
+        raise exc.located(file=p) from None
     if "lat" in c and "lon" in c:
-        lat = parse_coordinate_column(df[c["lat"]], column=c["lat"], file=p, fmt=m.coordinate_format)
-        lon = parse_coordinate_column(df[c["lon"]], column=c["lon"], file=p, fmt=m.coordinate_format)
+        lat = parse_coordinate_column(df[c["lat"]], column=c["lat"], file=p, fmt=m.coordinate_format, axis="lat")
+        lon = parse_coordinate_column(df[c["lon"]], column=c["lon"], file=p, fmt=m.coordinate_format, axis="lon")
         xcol, ycol = c["lon"], c["lat"]
         crs = crs or "EPSG:4326"
     elif "x" in c and "y" in c:
