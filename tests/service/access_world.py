@@ -89,9 +89,10 @@ def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
             create_user(s, f"{who}-user", spec[0], role=spec[1])
             secret, _ = create_token(s, f"{who}-user", "tests")
             w.headers[who] = {"Authorization": f"Bearer {secret}"}
-        create_user(s, "gsi-analyst-user", "gsi", role="analyst")
-        secret, _ = create_token(s, "gsi-analyst-user", "tests")
-        w.headers["gsi-analyst"] = {"Authorization": f"Bearer {secret}"}
+        for who, role in (("gsi-analyst", "analyst"), ("gsi-steward", "data_manager")):
+            create_user(s, f"{who}-user", "gsi", role=role)
+            secret, _ = create_token(s, f"{who}-user", "tests")
+            w.headers[who] = {"Authorization": f"Bearer {secret}"}
         create_user(s, "root", "gsi", role="admin")
         secret, _ = create_token(s, "root", "admin-tests")
         w.admin_headers = {"Authorization": f"Bearer {secret}"}

@@ -210,13 +210,19 @@ def test_sharing_changes_need_edit_rights(world) -> None:
     # the owner's viewer role is too low; anonymous is not signed in
     assert client.put(f"/api/sharing/dataset/{ds}", json=body, headers=w.headers["gsi"]).status_code == 403
     assert client.put(f"/api/sharing/dataset/{ds}", json=body).status_code == 401
-    # the owner's analyst shares it; the change is audited
+    # the owner's analyst may share analyses but not source data; the data manager shares it; all audited
     with_share = {"share": {"mines": "download"}, "public_from": "2030-01-01T00:00:00Z"}
-    got = client.put(f"/api/sharing/dataset/{ds}", json=with_share, headers=w.headers["gsi-analyst"])
+    denied = client.put(f"/api/sharing/dataset/{ds}", json=with_share, headers=w.headers["gsi-analyst"])
+    assert denied.status_code == 403 and "data_manager" in denied.json()["detail"]
+    run = client.put(f"/api/sharing/assessment_run/{w.runs['shv']}", json=with_share,
+                     headers=w.headers["gsi-analyst"])
+    assert run.status_code == 200, run.text
+    got = client.put(f"/api/sharing/dataset/{ds}", json=with_share, headers=w.headers["gsi-steward"])
     assert got.status_code == 200, got.text
     assert {"organisation": "mines", "rights": "download"} in got.json()["shares"]
     assert got.json()["public_from"].startswith("2030-01-01")
     assert marker("shv", "site") in client.get("/api/deposits/export", params={"format": "csv"},
                                                 headers=w.headers["mines"]).text
     events = client.get("/api/admin/audit", params={"action": "share"}, headers=w.admin_headers).json()["events"]
-    assert events[0]["actor"].startswith("gsi-analyst-user") and events[0]["target"] == f"dataset {ds}"
+    assert events[0]["actor"].startswith("gsi-steward-user") and events[0]["target"] == f"dataset {ds}"
+    assert events[1]["actor"].startswith("gsi-analyst-user")

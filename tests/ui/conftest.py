@@ -55,11 +55,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _critmin(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _critmin(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the ``critmin`` CLI of this interpreter; fail the session with its output if it fails."""
     result = subprocess.run(
         [sys.executable, "-m", "critmin.cli.main", *args],
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=600,
@@ -68,6 +69,10 @@ def _critmin(args: list[str], env: dict[str, str]) -> subprocess.CompletedProces
     if result.returncode != 0:
         pytest.fail(f"`critmin {' '.join(args)}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+#: an analyst of GSI in the UI test store (tests/ui/test_signin.py)
+UI_USER, UI_PASSWORD = "ui-analyst", "monazite-sands-1"
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +109,8 @@ def live_server(built_frontend: Path, tmp_path_factory: pytest.TempPathFactory) 
     }
     _critmin(["db", "upgrade"], env)
     _critmin(["demo", "load"], env)
+    _critmin(["users", "add", UI_USER, "--organisation", "gsi", "--role", "analyst", "--password-stdin"], env,
+             stdin=UI_PASSWORD + "\n")
     port = _free_port()
     log = (workdir / "serve.log").open("w")
     proc = subprocess.Popen(

@@ -1,7 +1,8 @@
 """Who may see a record: visibility, named shares, embargo (``/api/sharing/{record_type}/{record_id}``).
 
-Reading the state needs view rights; changing it needs edit rights (the owner organisation's analysts and
-data managers, or a partner holding an ``edit`` share). Every change is audited as ``share``.
+Reading the state needs view rights; changing it needs edit rights (the owner organisation, or a partner holding
+an ``edit`` share) and a role: ``data_manager`` for source data (deposit datasets, assay files), ``analyst`` for
+analyses (runs, projects, rasters). Every change is audited as ``share``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from critmin.store.audit import record_event
 from critmin.store.sharing import set_embargo, set_visibility, share, sharing_state, unshare
 
 router = APIRouter(prefix="/api/sharing", tags=["sharing"])
+
+#: source data (deposit datasets, assay files): their sharing is a data manager's decision; analyses an analyst's
+DATA_RECORDS = frozenset({"dataset", "geochem_dataset"})
 
 
 class ShareChange(BaseModel):
@@ -44,9 +48,10 @@ def get_sharing(record_type: str, record_id: int, viewer: ViewerDep, db: DbDep) 
 def change_sharing(record_type: str, record_id: int, body: ShareChange, principal: SignedInDep, db: DbDep,
                    request: Request) -> dict[str, Any]:
     """Change visibility, shares and embargo in one transaction (all or nothing)."""
-    if not role_at_least(principal.role, "analyst"):
-        raise PermissionDeniedError(f"{principal.username!r} is a {principal.role}; changing sharing needs the "
-                                    "analyst role or higher")
+    needed = "data_manager" if record_type in DATA_RECORDS else "analyst"
+    if not role_at_least(principal.role, needed):
+        raise PermissionDeniedError(f"{principal.username!r} is a {principal.role}; changing the sharing of a "
+                                    f"{record_type.replace('_', ' ')} needs the {needed} role or higher")
     org = principal.organisation
     with db.transaction() as s:
         state = sharing_state(s, record_type, record_id, viewer=org)
