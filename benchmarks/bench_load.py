@@ -93,7 +93,7 @@ def client_run(base: str, token: str, n: int, seed: int, out: list[tuple[str, fl
                                   json={"share": {"usgs": "view"}, "public_from": "2031-01-01T00:00:00Z"})
                 out.append((kind, (time.perf_counter() - t0) * 1000, r.status_code,
                             "" if r.status_code < 300 else r.text[:200]))
-            except Exception as exc:  # noqa: BLE001 - counted as an error
+            except Exception as exc:
                 out.append((kind, (time.perf_counter() - t0) * 1000, None, f"{type(exc).__name__}: {exc}"))
 
 
