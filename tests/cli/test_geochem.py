@@ -211,6 +211,17 @@ def test_qaqc_run_length_batches(cli: Invoke) -> None:
     assert sum(b["n_rows"] for b in d["batches"]) == 1576
 
 
+def test_qaqc_tolerance_and_no_certificate(cli: Invoke) -> None:
+    """TILL values carry no certificate SD: accuracy is judged against ±--tolerance-pct of the certified
+    value; in-house standards (WG-1, NAFS 01, CAT 01) are "no certificate", never failures."""
+    d = as_json(cli("geochem", "qaqc", GA, "--units", "ppm", "--tolerance-pct", "20", "--json"))
+    crm = pd.DataFrame(d["crm"])
+    failed = crm[crm["status"] == "fail"]
+    assert list(zip(failed["material"], failed["element"], strict=True)) == [("TILL-2", "Eu")]  # +28.6 %
+    assert set(crm.loc[crm["kind"] == "standard", "status"]) <= {"no certificate", "no data"}
+    assert d["batches"][0]["crm_fail"] == 1 and d["metadata"]["tolerance_pct"] == 20
+
+
 def test_qaqc_plots(cli: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "qa"
     cli("geochem", "qaqc", GA, "--units", "ppm", "--columns", "La,Yb", "--out", out, "--plots")

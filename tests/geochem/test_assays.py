@@ -106,3 +106,23 @@ def test_ga_dataset(data_dir: Path) -> None:
     assert (t.censored["Be"].astype(str) == "<").sum() == 1379
     assert t.data.loc[0, "La"] == 14.9 and t.passthrough.loc[0, "SampleNo"] == "WG-1"  # first row: WG-1 CRM
     assert (t.passthrough["SampleNo"] == "Till-1").sum() == 182
+
+
+def test_csv_fast_path_matches_text_parsing(tmp_path: Path) -> None:
+    """Plain-number columns are parsed by pandas' C reader, text-holding columns cell by cell: the result is
+    the same as parsing every cell as text (ids keep leading zeros; blanks are missing, not zero)."""
+    f = tmp_path / "mixed.csv"
+    f.write_text("sample_id,La_ppm,Ce_ppm,Lu_ppm\n"
+                 "007,1.5,<0.05,0.12\n"
+                 "008,,2.25,n.a.\n"
+                 "009,3,>10000,0.125\n", encoding="utf-8")
+    t = read_assays(f)
+    assert t.passthrough["sample_id"].tolist() == ["007", "008", "009"]
+    assert t.data["La_ppm"].tolist()[0] == 1.5 and np.isnan(t.data["La_ppm"].iloc[1])
+    assert t.censored["La_ppm"].astype(str).tolist() == ["", "missing", ""]
+    assert t.censored["Ce_ppm"].astype(str).tolist() == ["<", "", ">"]
+    assert t.detection_limit["Ce_ppm"].iloc[0] == 0.05 and t.data["Ce_ppm"].iloc[2] == 10000.0
+    assert t.censored["Lu_ppm"].astype(str).tolist() == ["", "missing", ""] and t.data["Lu_ppm"].iloc[2] == 0.125
+    assert t.censor_codes().tolist() == [[0, 1, 0], [3, 0, 3], [0, 2, 0]]
+    ppm = t.to_ppm()
+    assert ppm["Ce"].iloc[0] == 0.025  # DL/2

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from critmin.errors import InputError
 from critmin.geochem.assays import AssayTable, read_assays
 from critmin.geochem.qaqc import (
     TH_MEDIAN_TO_SIGMA,
@@ -104,17 +105,57 @@ def test_crm_bias_hand_calculation(raw, report):
     assert row["certified"] == 28.0
     assert row["bias_pct"] == pytest.approx(100 * (mean - 28.0) / 28.0, rel=1e-12)  # -3.303 %
     assert row["bias_class"] == "good"
-    assert row["control_sd"] == pytest.approx(sd, rel=1e-12)
-    assert row["limits_basis"] == "certified value, laboratory SD"
-    z = (la - 28.0) / sd
-    assert row["n_beyond_2sd"] == int((z.abs() > 2).sum()) == 40
-    assert row["n_beyond_3sd"] == int((z.abs() > 3).sum()) == 14
+    # no certificate SD is bundled: accuracy is judged against ±10 % of the certified value, drawn as the
+    # action limit (3 SD-equivalents = 2.8 ppm), warning at 2/3 of it
+    assert row["limits_basis"] == "certified value ± 10 % tolerance" and row["tolerance_pct"] == 10
+    assert row["control_sd"] == pytest.approx(0.1 * 28.0 / 3)
+    dev = (la - 28.0).abs()
+    assert row["n_beyond_3sd"] == int((dev > 2.8).sum()) == 1
+    assert row["n_beyond_2sd"] == int((dev > 2.8 * 2 / 3).sum()) == 16
+    assert row["status"] == "warning" and row["rules_violated"] == "outside_tolerance"  # mean bias within 10 %
+    assert sd == pytest.approx(0.664734, abs=1e-6) and row["sd"] == pytest.approx(sd, rel=1e-12)
     # Eu in both Till CRMs reads high (ICP-MS BaO interference is a known cause): flagged unacceptable
     eu = report.crm[(report.crm.element == "Eu") & (report.crm.kind == "crm")].set_index("material")
     assert (eu["bias_pct"] > 10).all() and set(eu["bias_class"]) == {"unacceptable"}
-    # in-house standards: centre = their own mean, no bias
+    assert set(eu["status"]) == {"fail"}
+    # in-house standards: centre = their own mean, no bias, and "no certificate" rather than a failure
     wg = report.crm[(report.crm.material == "WG-1") & (report.crm.element == "La")].iloc[0]
-    assert np.isnan(wg["bias_pct"]) and wg["limits_basis"] == "laboratory mean and SD"
+    assert np.isnan(wg["bias_pct"]) and wg["limits_basis"] == "laboratory mean and SD (no certificate)"
+    assert wg["status"] == "no certificate"
+
+
+def test_till_failures_are_only_real_biases(report):
+    """Till-1/Till-2 fail only where the GA mean is more than 10 % off the certified value (not on every
+    result, as with limits from the laboratory's own, much smaller SD); in-house standards never fail."""
+    crm = report.crm
+    certified = crm[crm["certified"].notna() & (crm["n"] > 0)]
+    failed = certified[certified["status"] == "fail"]
+    assert (failed["bias_pct"].abs() > 10).all() and (certified.loc[certified["status"] != "fail", "bias_pct"]
+                                                       .abs() <= 10).all()
+    assert sorted(zip(failed["material"], failed["element"], strict=True)) == [
+        ("TILL-1", "Eu"), ("TILL-1", "Ni"), ("TILL-1", "U"), ("TILL-2", "Eu"), ("TILL-2", "Ni"), ("TILL-2", "Sb")]
+    inhouse = crm[crm["kind"] == "standard"]
+    assert set(inhouse["status"]) <= {"no certificate", "no data"}
+    assert set(inhouse["material"]) == {"WG-1", "NAFS 01", "CAT 01"}
+    b = report.batches.iloc[0]
+    assert b["crm_fail"] == 6 and b["crm_no_certificate"] == int((crm["status"] == "no certificate").sum())
+
+
+def test_certificate_sd_uses_westgard_rules():
+    """With a certificate SD in the certified table, the chart is the classical Shewhart/Westgard one."""
+    cert = pd.DataFrame({"crm": ["OREAS X"], "element": ["La"], "value": [100.0], "uncertainty": [4.0],
+                         "uncertainty_type": ["2sd"]})
+    vals = [100.0, 103.0, 104.5, 99.0, 107.0]  # z = 0, 1.5, 2.25, -0.5, 3.5 with SD 2
+    t = AssayTable(data=pd.DataFrame({"La_ppm": vals}), censored=pd.DataFrame({"La_ppm": [""] * 5}),
+                   detection_limit=pd.DataFrame({"La_ppm": [np.nan] * 5}), units={"La_ppm": "ppm"},
+                   analytes={"La_ppm": "La"}, passthrough=pd.DataFrame({"sample_id": ["OREAS X"] * 5}), source="t")
+    r = crm_report(t, certified=cert)
+    row = r.iloc[0]
+    assert row["limits_basis"] == "certified value, certificate SD" and row["control_sd"] == 2.0
+    assert row["n_beyond_2sd"] == 2 and row["n_beyond_3sd"] == 1 and row["status"] == "fail"
+    assert "1_3s" in row["rules_violated"] and np.isnan(row["tolerance_pct"])
+    with pytest.raises(InputError, match="tolerance_pct"):
+        crm_report(t, certified=cert, tolerance_pct=0)
 
 
 def test_duplicate_hand_calculation(raw, report):

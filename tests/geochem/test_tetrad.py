@@ -36,3 +36,22 @@ def test_by_hand() -> None:
     assert out["tetrad_te13"].iloc[0] == pytest.approx(np.sqrt(t1 * t3), rel=1e-12)
     assert out["tetrad_te13"].iloc[0] > 1.1  # an M-type pattern by Irber's criterion
     assert np.isnan(out["tetrad_t4"].iloc[0])  # Er, Tm, Yb, Lu absent
+
+
+def test_worked_value_granite_fixture() -> None:
+    """Worked value: the notes' granite fixture (ppm) normalised to CI chondrite (Palme & O'Neill 2014),
+    with Irber's (1999) equations as documented for GCDkit's tetrad.r (Janoušek et al. 2006):
+    La_N = 45/0.2414 = 186.41, Ce_N = 92/0.6194 = 148.53, Pr_N = 10.5/0.0939 = 111.82, Nd_N = 38/0.4737 = 80.22;
+    Ce/Ce^t = 148.53/(186.41^(2/3)·80.22^(1/3)) = 1.0554, Pr/Pr^t = 111.82/(186.41^(1/3)·80.22^(2/3)) = 1.0524,
+    t1 = √(1.0554·1.0524) = 1.0539; Gd_N = 6.9/0.2069 = 33.35, Tb_N = 1.1/0.03797 = 28.97,
+    Dy_N = 6.8/0.2558 = 26.58, Ho_N = 1.4/0.05644 = 24.80; Tb/Tb^t = 28.97/(33.35^(2/3)·24.80^(1/3)) = 0.9588,
+    Dy/Dy^t = 26.58/(33.35^(1/3)·24.80^(2/3)) = 0.9710, t3 = 0.9649; TE1,3 = √(1.0539·0.9649) = 1.0084
+    (no significant tetrad effect, < 1.1)."""
+    from critmin.geochem.normalise import normalise
+
+    g = pd.DataFrame({"La": [45.0], "Ce": [92.0], "Pr": [10.5], "Nd": [38.0], "Gd": [6.9], "Tb": [1.1],
+                      "Dy": [6.8], "Ho": [1.4]})
+    out = tetrad_effect(normalise(g, "chondrite-palme-oneill-2014")).iloc[0]
+    assert out["tetrad_t1"] == pytest.approx(1.0539, abs=5e-5)
+    assert out["tetrad_t3"] == pytest.approx(0.9649, abs=5e-5)
+    assert out["tetrad_te13"] == pytest.approx(1.0084, abs=5e-5)

@@ -6,13 +6,17 @@ name (``Zq<case><kind>``), so a response that leaks it can be found by text sear
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import critmin.reference
+from critmin.economics.project import parse_project
 from critmin.geochem.assays import read_assays
 from critmin.store.accounts import create_token, create_user
 from critmin.store.db import Database
+from critmin.store.economics_projects import save_project
 from critmin.store.geochem_datasets import create_dataset
 from critmin.store.sharing import set_embargo, share
 from critmin.store.sites import import_sites
@@ -67,10 +71,12 @@ class AccessWorld:
     datasets: dict[str, int] = field(default_factory=dict)
     runs: dict[str, int] = field(default_factory=dict)
     geochem: dict[str, int] = field(default_factory=dict)
+    econ: dict[str, int] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     admin_headers: dict[str, str] = field(default_factory=dict)
 
 
+_PROJECTS = Path(critmin.reference.__file__).parent / "projects"
 _ASSAYS = "sample_id,La_ppm,Ce_ppm,Nd_ppm\nS1,120,250,105\nS2,130,260,110\n"
 
 
@@ -109,6 +115,9 @@ def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
                                 message="queued", created_at=now))
             s.flush()
             w.runs[case] = s.query(AssessmentRun).filter(AssessmentRun.name == marker(case, "run")).one().id
+            doc = tomllib.loads((_PROJECTS / "kangankunde_fs_2024.toml").read_text(encoding="utf-8"))
+            doc["project"]["name"] = marker(case, "econ")
+            w.econ[case] = save_project(s, parse_project(doc), organisation="gsi", visibility=visibility)
         csv_path = artefacts.parent / f"{case}.csv"
         csv_path.write_text(_ASSAYS, encoding="utf-8")
         table = read_assays(csv_path)
@@ -117,7 +126,8 @@ def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
                                          artefact_root=artefacts, visibility=visibility)
     with db.transaction() as s:
         for case, (_, shared, embargo) in CASES.items():
-            for rtype, ids in (("dataset", w.datasets), ("assessment_run", w.runs), ("geochem_dataset", w.geochem)):
+            for rtype, ids in (("dataset", w.datasets), ("assessment_run", w.runs), ("geochem_dataset", w.geochem),
+                               ("economics_project", w.econ)):
                 if shared:
                     share(s, rtype, ids[case], "usgs", rights=shared, viewer="gsi")
                 if embargo:

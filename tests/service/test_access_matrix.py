@@ -28,7 +28,7 @@ from critmin.service.app import create_app
 from tests.service.access_world import CASES, PRINCIPALS, AccessWorld, can_download, can_view, marker, seed_access_world
 
 MISSING_ID = 987654
-KINDS = ("site", "run", "geochem")
+KINDS = ("site", "run", "geochem", "econ")
 
 #: path parameter → (which ids of the world it takes, the marker kind); per route prefix where names repeat
 RECORD_PARAMS: dict[tuple[str, str], tuple[str, str]] = {
@@ -37,6 +37,7 @@ RECORD_PARAMS: dict[tuple[str, str], tuple[str, str]] = {
     ("/api/assessment/", "run_id"): ("runs", "run"),
     ("/api/geochem/", "dataset_id"): ("geochem", "geochem"),
     ("/api/sharing/", "record_id"): ("datasets", "site"),
+    ("/api/economics/", "project_id"): ("econ", "econ"),
 }
 #: path parameters that are not record ids: a fixed value to call the route with
 FIXED_PARAMS: dict[tuple[str, str], str] = {
@@ -171,7 +172,8 @@ def test_list_and_export_routes_show_only_visible_records(world) -> None:
                                         ("/collections/mineral_sites/items", "site"),
                                         ("/api/deposits/export", "site"),
                                         ("/api/assessment/runs", "run"),
-                                        ("/api/geochem/datasets", "geochem")])
+                                        ("/api/geochem/datasets", "geochem"),
+                                        ("/api/economics/projects", "econ")])
 def test_lists_show_exactly_the_visible_records(world, path, kind) -> None:
     client, w = world
     template = "/collections/{collection_id}/items" if path.startswith("/collections") else path

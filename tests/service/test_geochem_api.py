@@ -214,6 +214,13 @@ def test_ga_dataset_xlsx(gclient: TestClient, ga_xlsx: Path) -> None:
     q2 = c.get(f"{s['url']}/qaqc", params={"include": "crm_points"}).json()
     assert len(q2["crm_points"]) == q["counts"]["crm_points"]
     assert c.get(f"{s['url']}/qaqc", params={"include": "everything"}).status_code == 400
+    # certified values without a certificate SD: accuracy against ±tolerance_pct; only real biases fail
+    # (default 10 %: Ni, Eu, U of TILL-1 and Ni, Sb, Eu of TILL-2); in-house standards are "no certificate"
+    assert q["batches"][0]["crm_fail"] == 6 and q["batches"][0]["crm_no_certificate"] > 0
+    assert {r["status"] for r in q["crm"] if r["material"] == "WG-1"} <= {"no certificate", "no data"}
+    q20 = c.get(f"{s['url']}/qaqc", params={"tolerance_pct": 20}).json()
+    assert [(r["material"], r["element"]) for r in q20["crm"] if r["status"] == "fail"] == [("TILL-2", "Eu")]
+    assert c.get(f"{s['url']}/qaqc", params={"tolerance_pct": 0}).status_code in (400, 422)
     # many samples → envelope diagram
     svg = c.get(f"{s['url']}/plots/ree.svg").text
     assert 'id="ree-median"' in svg

@@ -9,14 +9,17 @@ from sqlalchemy import text
 
 from critmin.errors import AuthenticationError, InputError, NotFoundError, PermissionDeniedError
 from critmin.store.accounts import (
+    add_to_group,
     authenticate_password,
     authenticate_session,
     authenticate_token,
+    create_group,
     create_session,
     create_token,
     create_user,
     end_session,
     hash_password,
+    list_groups,
     list_tokens,
     revoke_token,
     verify_password,
@@ -26,6 +29,24 @@ from critmin.store.sharing import set_embargo, set_visibility, share, sharing_st
 from critmin.store.sites import import_sites
 from critmin.store.tables import ApiToken, Dataset
 from tests.store.factories import result, site
+
+
+def test_groups(db) -> None:
+    with db.transaction() as s:
+        create_user(s, "asha", "gsi", role="analyst")
+        create_user(s, "ravi", "usgs")
+        create_group(s, "gsi", "rare-earth-team")
+        with pytest.raises(InputError, match="already exists"):
+            create_group(s, "gsi", "rare-earth-team")
+        with pytest.raises(NotFoundError):
+            create_group(s, "nasa", "x")
+        add_to_group(s, "gsi", "rare-earth-team", "asha")
+        add_to_group(s, "gsi", "rare-earth-team", "asha")  # idempotent
+        with pytest.raises(InputError, match="belongs to usgs"):
+            add_to_group(s, "gsi", "rare-earth-team", "ravi")
+    with db.session() as s:
+        assert list_groups(s) == [{"organisation": "gsi", "name": "rare-earth-team", "members": ["asha"]}]
+        assert list_groups(s, "ravi") == []
 
 
 def test_password_hash_is_salted_scrypt_and_verifies() -> None:

@@ -293,13 +293,19 @@ def _write_qaqc_plots(report: Any, table: AssayTable, plot_dir: Path) -> list[st
     if not pts.empty and {"material", "element", "value", "center", "sd"} <= set(pts.columns):
         units = dict(zip(zip(report.crm["material"], report.crm["element"], strict=True), report.crm["unit"],
                          strict=True)) if {"material", "element", "unit"} <= set(report.crm.columns) else {}
+        tolerance = dict(zip(zip(report.crm["material"], report.crm["element"], strict=True),
+                             report.crm["tolerance_pct"], strict=True)) if "tolerance_pct" in report.crm else {}
         for (mat, el), sel in pts.groupby(["material", "element"], sort=False):
             center, sd = float(sel["center"].iloc[0]), float(sel["sd"].iloc[0])
             if not (np.isfinite(center) and np.isfinite(sd) and sd > 0) or sel["value"].notna().sum() == 0:
                 continue
             x = sel["row"].to_numpy() if "row" in sel.columns else None
+            tol = tolerance.get((mat, el))
             fig = plot_control_chart(sel["value"].to_numpy(dtype=float), certified=center, sd=sd, x=x,
-                                     crm=str(mat), analyte=str(el), unit=str(units.get((mat, el), "ppm")))
+                                     crm=str(mat), analyte=str(el), unit=str(units.get((mat, el), "ppm")),
+                                     tolerance_pct=float(tol) if tol is not None and np.isfinite(tol) else None,
+                                     center_label="certified" if np.isfinite(sel["certified"].iloc[0])
+                                     else "laboratory mean")
             fig.axes[0].set_xlabel("Row of the assay file")
             name = plot_dir / f"control_{_safe(mat)}_{_safe(el)}.png"
             fig.savefig(name, dpi=110)
@@ -345,6 +351,10 @@ def qaqc_cmd(
     sheet: str | None = _SHEET,
     hard_limit: float = typer.Option(10.0, "--hard-limit", min=0, help="HARD % limit for duplicate pairs."),
     blank_k: float = typer.Option(5.0, "--blank-k", min=0, help="A blank fails above k × detection limit."),
+    tolerance: float = typer.Option(10.0, "--tolerance-pct", min=0.01, max=100.0,
+                                    help="Accuracy tolerance (% of the certified value) for CRM values without a "
+                                         "certificate SD: a mean bias beyond it fails, a single result beyond it "
+                                         "warns."),
     out: Path | None = typer.Option(None, "--out", file_okay=False,
                                     help="Directory for the tables (batches.csv, crm.csv, crm_points.csv, "
                                          "duplicates.csv, duplicate_pairs.csv, blanks.csv, classes.csv) and "
@@ -374,7 +384,8 @@ def qaqc_cmd(
             raise InputError(f"{unknown} are not analyte columns; analyte columns are "
                              f"{[str(c) for c in table.data.columns]}", file=file, column=unknown[0])
     report = qaqc_report(table, batch_column=batch_column, run_length=run_length, id_column=id_column,
-                         certified=certified, columns=cols, hard_limit_pct=hard_limit, blank_k=blank_k)
+                         certified=certified, columns=cols, hard_limit_pct=hard_limit, blank_k=blank_k,
+                         tolerance_pct=tolerance)
     written: list[str] = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,17 @@ import typer
 from rich.table import Table
 
 from critmin.cli.common import console, handle_errors, print_json
-from critmin.store.accounts import ROLES, create_token, create_user, list_tokens, list_users, revoke_token
+from critmin.store.accounts import (
+    ROLES,
+    add_to_group,
+    create_group,
+    create_token,
+    create_user,
+    list_groups,
+    list_tokens,
+    list_users,
+    revoke_token,
+)
 from critmin.store.audit import audit_csv, list_events, record_event
 from critmin.store.db import open_database
 
@@ -95,3 +105,36 @@ def audit(out: Path | None = typer.Option(None, "--out", help="Write the whole l
             return
         _, events = list_events(s, limit=limit)
     print_json(events)
+
+
+@app.command("group-create")
+@handle_errors
+def group_create(name: str = typer.Argument(...),
+                 organisation: str = typer.Option(..., "--organisation", "-o")) -> None:
+    """Create a named group of users in an organisation."""
+    db = open_database()
+    with db.transaction() as s:
+        create_group(s, organisation, name)
+        record_event(s, "group-create", actor="cli", target=f"group {organisation}/{name}")
+    console.print(f"group {organisation}/{name} created")
+
+
+@app.command("group-add")
+@handle_errors
+def group_add(name: str = typer.Argument(...), username: str = typer.Argument(...),
+              organisation: str = typer.Option(..., "--organisation", "-o")) -> None:
+    """Add a user to a group of their organisation."""
+    db = open_database()
+    with db.transaction() as s:
+        add_to_group(s, organisation, name, username)
+        record_event(s, "group-add", actor="cli", target=f"group {organisation}/{name}", detail={"user": username})
+    console.print(f"{username} added to {organisation}/{name}")
+
+
+@app.command("groups")
+@handle_errors
+def groups() -> None:
+    """List groups and their members."""
+    db = open_database()
+    with db.session() as s:
+        print_json(list_groups(s))

@@ -7,6 +7,7 @@ Public API (imported lazily: ``import critmin.geochem`` is cheap; names load on 
     AssayTable(data, censored, detection_limit, units, analytes, passthrough, source, warnings)
         .to_ppm(*, below="half", above="limit") -> DataFrame   element columns by symbol, ppm
         .censored_by_element() -> DataFrame                     censoring codes renamed to element symbols
+        .censor_codes() -> ndarray[int8]                        0 "", 1 "<", 2 ">", 3 missing (aligned with data)
         .to_dict()
     # elements, units, oxides
     REE, REY, IONIC_RADII_VIII, atomic_mass(symbol), formula_mass(formula)      (critmin.geochem.elements)

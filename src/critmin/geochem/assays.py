@@ -23,6 +23,10 @@ Qualifier columns (``La_Q``, ``La_ppm_Q``, ``La_qual``) hold codes per cell: ``L
 limit given as the value), ``G``/``>`` (above), ``B`` (not analysed) and ``H`` (interference) → missing.
 Any other text in an analyte cell is an error naming file, row and column. Unknown columns pass through
 unchanged (``passthrough``).
+
+Speed: in a CSV, analyte columns are parsed by pandas' C reader as numbers; only a column that holds text
+comes back as strings, and of it only the cells that are not plain numbers go through the censoring parser
+(10⁶ rows × 15 analytes: ≈ 3 s instead of ≈ 19 s when every cell was parsed as text).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from critmin.errors import InputError
 from critmin.geochem.elements import is_element
 from critmin.geochem.oxides import cation, species_to_element_factor
 from critmin.geochem.units import TO_PPM, maybe_unit
+from critmin.limits import check_row_count, check_text_bytes, check_zip_container, refuse_xlsx_formulas
 
 __all__ = ["CENSOR_CODES", "AssayTable", "read_assays"]
 
@@ -134,15 +139,29 @@ class AssayTable:
         if below not in _BELOW_FACTOR:
             raise InputError(f"below={below!r}; expected one of {list(_BELOW_FACTOR)}")
         cols = self._element_columns()
-        values = self.data.to_numpy(dtype=float, copy=True)
-        codes = self.censored.to_numpy(dtype=str) if len(self.data) else np.empty(values.shape, dtype=str)
-        dl = self.detection_limit.to_numpy(dtype=float)
-        lt = codes == "<"
-        values[lt] = dl[lt] * _BELOW_FACTOR[below]
-        if above == "nan":
-            values[codes == ">"] = np.nan
         factors = np.array([cols[c][1] for c in self.data.columns])
-        return pd.DataFrame(values * factors, index=self.data.index, columns=[cols[c][0] for c in self.data.columns])
+        values = self.data.to_numpy(dtype=float, copy=True)
+        codes = self.censor_codes()
+        lt = codes == 1
+        if lt.any():
+            dl = self.detection_limit.to_numpy(dtype=float)
+            values[lt] = dl[lt] * _BELOW_FACTOR[below]
+        if above == "nan":
+            values[codes == 2] = np.nan
+        values *= factors
+        return pd.DataFrame(values, index=self.data.index, columns=[cols[c][0] for c in self.data.columns],
+                            copy=False)
+
+    def censor_codes(self) -> np.ndarray:
+        """Censoring codes as an int8 matrix aligned with ``data``: 0 ``""``, 1 ``"<"``, 2 ``">"``, 3 missing."""
+        out = np.empty(self.data.shape, dtype=np.int8)
+        for j, c in enumerate(self.data.columns):
+            col = self.censored[c]
+            if isinstance(col.dtype, pd.CategoricalDtype) and list(col.dtype.categories) == CENSOR_CODES:
+                out[:, j] = col.cat.codes.to_numpy()
+            else:
+                out[:, j] = pd.Categorical(col.astype(str), categories=CENSOR_CODES).codes
+        return out
 
     def censored_by_element(self) -> pd.DataFrame:
         """Censoring codes with columns renamed to element symbols (aligned with :meth:`to_ppm`)."""
@@ -178,33 +197,89 @@ def _analyte(name: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _read_raw(path: Path, sheet: str | int | None) -> tuple[list[str], pd.DataFrame]:
+def _is_text_file(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"}:
-        raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
-        header = ["" if pd.isna(h) else str(h) for h in raw.iloc[0]]
-        body = raw.iloc[1:].reset_index(drop=True)
-        body.columns = pd.RangeIndex(body.shape[1])
-        return header, body
+        return False
     if suffix not in {".csv", ".txt", ".tsv"}:
         raise InputError(f"unsupported assay file type {suffix!r}; expected .csv, .tsv, .txt or .xlsx", file=path)
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(65536)
-    delim = "\t" if suffix == ".tsv" or sample.count("\t") > sample.count(",") else ","
-    header = next(csv.reader(sample.splitlines(), delimiter=delim))
-    body = pd.read_csv(path, sep=delim, header=None, skiprows=1, dtype=str, keep_default_na=False,
-                       encoding="utf-8-sig", names=range(len(header)))
+    return True
+
+
+def _csv_head(path: Path) -> tuple[str, list[str], list[str]]:
+    """Delimiter, header and first data row (for units-row detection) of a delimited text file."""
+    with path.open("rb") as fb:
+        head = fb.read(65536)
+    check_text_bytes(head, path)
+    if not head.strip():
+        raise InputError("the file is empty; expected a header row and sample rows", file=path)
+    try:
+        sample = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as 'CSV UTF-8'",
+                             file=path) from None
+        sample = head[:exc.start].decode("utf-8-sig")
+    delim = "\t" if path.suffix.lower() == ".tsv" or sample.count("\t") > sample.count(",") else ","
+    rows = csv.reader(sample.splitlines(), delimiter=delim)
+    header = next(rows, [])
+    first = next(rows, [])
+    return delim, header, first
+
+
+def _read_csv_body(path: Path, delim: str, n_columns: int, skip: int, numeric: set[int]) -> pd.DataFrame:
+    """Body of a delimited file: analyte columns (``numeric``) parsed as numbers by the C parser where every
+    cell is a plain number or blank (blank → NaN); a column holding any text ("<0.05", "n.a.") comes back as
+    strings and only its non-numeric cells go through the censoring parser. Other columns stay text."""
+    text_dtypes: dict[Any, Any] = {j: str for j in range(n_columns) if j not in numeric}
+    blank_is_na: dict[Any, Any] = {j: [""] for j in numeric}
+    try:
+        body = pd.read_csv(path, sep=delim, header=None, skiprows=skip, encoding="utf-8-sig", names=range(n_columns),
+                           dtype=text_dtypes, keep_default_na=False, na_values=blank_is_na, low_memory=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read as delimited UTF-8 text: {exc}", file=path) from None
+    check_row_count(len(body), path)
+    return body
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> tuple[list[str], pd.DataFrame]:
+    check_zip_container(path)
+    refuse_xlsx_formulas(path, sheet if sheet is not None else 0)
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
+    except (ValueError, OSError, KeyError, EOFError) as exc:
+        raise InputError(f"cannot read the workbook: {exc}", file=path) from None
+    check_row_count(len(raw), path)
+    header = ["" if pd.isna(h) else str(h) for h in raw.iloc[0]]
+    body = raw.iloc[1:].reset_index(drop=True)
+    body.columns = pd.RangeIndex(body.shape[1])
     return header, body
+
+
+def _units_row(cells: list[Any]) -> list[str | None] | None:
+    """Units per analyte cell if these cells (the first row under the header) are a units row, else None."""
+    as_units = [maybe_unit(c) if isinstance(c, str) else None for c in cells]
+    nonblank = [c for c in cells if not (c is None or (isinstance(c, float) and np.isnan(c)) or not str(c).strip())]
+    if nonblank and sum(u is not None for u in as_units) >= max(1, len(nonblank) // 2):
+        return as_units
+    return None
 
 
 def _parse_column(col: pd.Series, *, name: str, file: str, first_row: int, negative_as_censored: bool
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """values, codes (0 '', 1 '<', 2 '>', 3 missing), limits."""
     n = len(col)
-    num = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, copy=True)
     codes = np.zeros(n, dtype=np.int8)
     limits = np.full(n, np.nan)
-    nan = np.isnan(num)
+    if col.dtype.kind == "b":  # "True"/"False" read as booleans: text, not a concentration
+        col = col.astype(object).map(str)
+    if col.dtype.kind in "fiu":  # parsed as numbers by the reader: NaN = blank cell
+        num = col.to_numpy(dtype=float, copy=True)
+        codes[np.isnan(num)] = 3
+        nan = np.zeros(n, dtype=bool)
+    else:
+        num = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, copy=True)
+        nan = np.isnan(num)
     if nan.any():
         idx = np.flatnonzero(nan)
         text = col.iloc[idx].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
@@ -296,7 +371,12 @@ def read_assays(
     file = str(p)
     if not p.exists():
         raise InputError("file not found", file=file)
-    header, body = _read_raw(p, sheet)
+    text_file = _is_text_file(p)
+    if text_file:
+        delim, header, first_cells = _csv_head(p)
+        body = pd.DataFrame()
+    else:
+        header, body = _read_excel(p, sheet)
     names = [h.strip() for h in header]
     dups = sorted({h for h in names if h and names.count(h) > 1})
     if dups:
@@ -321,16 +401,20 @@ def read_assays(
             qualifiers[m.group("base").strip()] = j
     # units row
     first_row = 1
-    if len(body) and analyte_cols:
-        cells = [body.iat[0, j] for j in analyte_cols]
-        as_units = [maybe_unit(c) for c in cells]
-        nonblank = [c for c in cells if not (c is None or (isinstance(c, float) and np.isnan(c)) or not str(c).strip())]
-        if nonblank and sum(u is not None for u in as_units) >= max(1, len(nonblank) // 2):
-            for j, u in zip(analyte_cols, as_units, strict=True):
-                if u is not None and analyte_cols[j][1] is None:
-                    analyte_cols[j] = (analyte_cols[j][0], u)
+    if text_file:
+        cells: list[Any] = [first_cells[j] if j < len(first_cells) else "" for j in analyte_cols]
+    else:
+        cells = [body.iat[0, j] for j in analyte_cols] if len(body) else []
+    as_units = _units_row(cells) if cells else None
+    if as_units is not None:
+        for j, u in zip(analyte_cols, as_units, strict=True):
+            if u is not None and analyte_cols[j][1] is None:
+                analyte_cols[j] = (analyte_cols[j][0], u)
+        first_row = 2
+        if not text_file:
             body = body.iloc[1:].reset_index(drop=True)
-            first_row = 2
+    if text_file:
+        body = _read_csv_body(p, delim, len(header), first_row, set(analyte_cols))
     # units precedence: dict > suffix/units row > str
     col_units: dict[str, str] = {}
     undetermined = []
@@ -355,9 +439,12 @@ def read_assays(
         raise InputError(
             f"units cannot be determined for columns {undetermined}: no unit suffix (e.g. 'La_ppm'), no units row "
             "and no units given; pass units='ppm' (or a dict per column) or rename the columns", file=file)
-    data, codes_all, limits_all = {}, {}, {}
+    n_rows, n_an = len(body), len(analyte_cols)
+    data2d = np.empty((n_rows, n_an), dtype=float, order="F")
+    limits2d = np.empty((n_rows, n_an), dtype=float, order="F")
+    codes_all: dict[str, np.ndarray] = {}
     warnings: list[str] = []
-    for j, (sym, _unit) in analyte_cols.items():
+    for k, (j, (sym, _unit)) in enumerate(analyte_cols.items()):
         h = names[j]
         num, codes, limits = _parse_column(body[j], name=h, file=file, first_row=first_row,
                                            negative_as_censored=negative_as_censored)
@@ -365,7 +452,7 @@ def read_assays(
         qj = qualifiers.get(base, qualifiers.get(sym))
         if qj is not None:
             _apply_qualifier(body[qj], num, codes, limits, name=names[qj], file=file, first_row=first_row)
-        data[h], codes_all[h], limits_all[h] = num, codes, limits
+        data2d[:, k], limits2d[:, k], codes_all[h] = num, limits, codes
         reported = codes != 3
         if reported.any() and (codes[reported] != 0).all():
             warnings.append(f"column {h!r}: all {int(reported.sum())} reported values are censored; metrics using "
@@ -381,9 +468,9 @@ def read_assays(
     censored = pd.DataFrame({c: pd.Categorical.from_codes(codes_all[c], dtype=_CENSOR_DTYPE) for c in cols},
                             index=index)
     return AssayTable(
-        data=pd.DataFrame(data, index=index, columns=cols),
+        data=pd.DataFrame(data2d, index=index, columns=cols, copy=False),
         censored=censored,
-        detection_limit=pd.DataFrame(limits_all, index=index, columns=cols),
+        detection_limit=pd.DataFrame(limits2d, index=index, columns=cols, copy=False),
         units=col_units,
         analytes={names[j]: s for j, (s, _u) in analyte_cols.items()},
         passthrough=passthrough,

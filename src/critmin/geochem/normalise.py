@@ -6,6 +6,7 @@ import sys as _sys
 import types as _types
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from critmin.errors import InputError
@@ -53,8 +54,12 @@ def normalise(ppm: pd.DataFrame, reference: str = DEFAULT_REFERENCE, *, strict: 
             f"no element column to normalise: columns {list(map(str, ppm.columns))[:12]} include no element "
             f"that {name!r} gives; expected element symbols such as 'La', 'Ce' (values in ppm)"
         )
-    values = ppm[present].to_numpy(dtype=float) / ref[present].to_numpy()
-    out = pd.DataFrame(values, index=ppm.index, columns=present)
+    # one aligned divide per column straight into a column-major block that pandas keeps without copying
+    divisors = ref[present].to_numpy(dtype=float)
+    block = np.empty((len(present), len(ppm)))
+    for j, c in enumerate(present):
+        np.divide(ppm[c].to_numpy(dtype=float), divisors[j], out=block[j])
+    out = pd.DataFrame(block.T, index=ppm.index, columns=present, copy=False)
     info = ref.attrs["critmin"]
     out.attrs["critmin"] = {"reference": name, "citation": info["citation"], "doi": info["doi"],
                             "not_in_reference": absent}

@@ -7,9 +7,11 @@ Rows of an :class:`~critmin.geochem.assays.AssayTable` are classified by their s
 and ordinary samples. A batch is the value of a column (lab job / batch id; datetimes are grouped by
 calendar date) or a run of ``run_length`` consecutive rows.
 
-* CRMs (accuracy): Shewhart control chart per CRM and element, centre = certified value (or the run
-  mean for an in-house standard), SD = certificate SD where typed, else the laboratory's own SD of that
-  material; ±2SD warning, ±3SD failure and Westgard run rules; bias % = 100·(mean − certified)/certified.
+* CRMs (accuracy): with a certificate SD, a Shewhart control chart per CRM and element on the certified
+  value (±2SD warning, ±3SD failure, Westgard run rules); with a certified value but no SD, accuracy
+  against ±``tolerance_pct`` (default 10 %) of it; bias % = 100·(mean − certified)/certified. Materials
+  or elements without a certified value (in-house standards) are reported as "no certificate" with a
+  stability chart on their own mean and SD, never as failures.
 * Duplicates (precision): RPD, HARD = 100·|a − b|/(a + b), CV per pair = √2·|a − b|/(a + b), the RMS
   CV_avg, and Thompson–Howarth precision σ(c) = 1.0484·(a₀ + b₀·c).
 * Blanks (contamination): a blank above k·DL (k = 5) fails; the preceding row is reported for carry-over.
@@ -42,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from critmin.errors import InputError
 from critmin.geochem.duplicates import (
     TH_MEDIAN_TO_SIGMA,
     _dup_summary,
@@ -149,8 +152,12 @@ def _chart_arrays(v: np.ndarray, center: float, sd: float) -> dict[str, np.ndarr
     return out
 
 
+NO_CERTIFICATE = "no certificate"
+
+
 def _crm_tables(
-    table: Any, classes: pd.DataFrame, batch: pd.Series, cert: pd.DataFrame, columns: list[str]
+    table: Any, classes: pd.DataFrame, batch: pd.Series, cert: pd.DataFrame, columns: list[str],
+    tolerance_pct: float = 10.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     cert_idx: dict[tuple[str, str], tuple[float, float, str]] = {
         (_key(c), str(e)): (float(v), float(u), str(ut))
@@ -162,6 +169,7 @@ def _crm_tables(
     data = table.data[columns].to_numpy(dtype=float)
     codes = table.censored[columns].to_numpy()
     batch_arr = batch.to_numpy()
+    tol = float(tolerance_pct) / 100.0
     for material, rows in mats.groupby("material", sort=True):
         pos = classes.index.get_indexer(rows.index)
         kind = str(rows["sample_class"].iloc[0])
@@ -183,14 +191,24 @@ def _crm_tables(
                 elif rec[2] == "2sd":
                     cert_sd = rec[1] / 2 / factor
             obs_sd = float(np.nanstd(used, ddof=1)) if n_used > 1 else np.nan
-            if np.isfinite(certified):
-                center = certified
-                sd, basis = (cert_sd, "certified value, certificate SD") if np.isfinite(cert_sd) else (
-                    obs_sd, "certified value, laboratory SD")
+            if np.isfinite(certified) and np.isfinite(cert_sd):
+                center, sd, basis = certified, cert_sd, "certified value, certificate SD"
+            elif np.isfinite(certified):
+                # no certificate SD: accuracy against a relative tolerance of the certified value; the
+                # tolerance is the action (3 SD-equivalent) limit, 2/3 of it the warning limit
+                center, sd = certified, tol * certified / 3.0
+                basis = f"certified value ± {tolerance_pct:g} % tolerance"
             else:
                 center = float(np.nanmean(used)) if n_used else np.nan
-                sd, basis = obs_sd, "laboratory mean and SD"
+                sd, basis = obs_sd, "laboratory mean and SD (no certificate)"
             chart = _chart_arrays(used, center, sd if np.isfinite(sd) else 0.0)
+            if basis.endswith("tolerance"):
+                # tolerance limits are not a statistical SD: only the limits themselves count, no run rules
+                for r in _RULES:
+                    chart[r] = np.zeros(pos.size, dtype=bool)
+                chart["rule_1_3s"] = np.asarray(chart["beyond_3sd"], dtype=bool).copy()
+                chart["status"] = np.where(chart["beyond_3sd"], "fail",
+                                           np.where(chart["beyond_2sd"], "warning", "ok"))
             k = pos.size
             cols_const = {"material": material, "element": element, "column": col, "kind": kind,
                           "unit": table.units.get(col, "ppm"), "certified": certified, "certified_sd": cert_sd,
@@ -207,13 +225,13 @@ def _crm_tables(
     order = ["material", "element", "column", "batch", "row", "value", "censored", "z", "beyond_2sd", "beyond_3sd",
              *_RULES, "status", "center", "sd", "kind", "unit", "certified", "certified_sd", "limits_basis"]
     pts = pd.DataFrame({k: np.concatenate(parts[k]) for k in order})
-    return _crm_summary(pts), pts
+    return _crm_summary(pts, tolerance_pct), pts
 
 
 _RULES = ("rule_1_3s", "rule_2_2s", "rule_r_4s", "rule_4_1s", "rule_10_x")
 
 
-def _crm_summary(pts: pd.DataFrame) -> pd.DataFrame:
+def _crm_summary(pts: pd.DataFrame, tolerance_pct: float = 10.0) -> pd.DataFrame:
     keys = ["material", "element", "column", "batch"]
     g = pts.groupby(keys, sort=False)
     first = g[["kind", "unit", "certified", "certified_sd", "center", "sd", "limits_basis"]].first()
@@ -228,11 +246,22 @@ def _crm_summary(pts: pd.DataFrame) -> pd.DataFrame:
     rules = out[list(_RULES)]
     out["rules_violated"] = [",".join(r.removeprefix("rule_") for r, hit in zip(_RULES, row, strict=True) if hit)
                              for row in rules.to_numpy()]
-    out["status"] = np.where(out["n"] == 0, "no data", np.where(rules.any(axis=1), "fail", np.where(
-        out["n_beyond_2sd"] > 0, "warning", "pass")))
+    has_cert = out["certified"].notna().to_numpy()
+    by_tol = out["limits_basis"].str.endswith("tolerance").to_numpy()
+    out["rules_violated"] = np.where(by_tol, np.where(out["n_beyond_3sd"] > 0, "outside_tolerance", ""),
+                                     out["rules_violated"])
+    bias_fail = np.abs(out["bias_pct"].to_numpy(dtype=float)) > tolerance_pct
+    status = np.where(rules.any(axis=1), "fail", np.where(out["n_beyond_2sd"] > 0, "warning", "pass"))
+    # tolerance basis: the material fails if its mean is off by more than the tolerance; a single result
+    # beyond the tolerance is a warning (that result fails; see the points)
+    status = np.where(by_tol, np.where(bias_fail, "fail", np.where(out["n_beyond_3sd"] > 0, "warning", "pass")),
+                      status)
+    status = np.where(has_cert, status, NO_CERTIFICATE)
+    out["status"] = np.where(out["n"] == 0, "no data", status)
+    out["tolerance_pct"] = np.where(by_tol, float(tolerance_pct), np.nan)
     cols = ["material", "kind", "element", "column", "unit", "batch", "n", "n_censored", "mean", "median", "sd",
-            "rsd_pct", "certified", "certified_sd", "center", "control_sd", "limits_basis", "bias_pct",
-            "bias_class", "n_beyond_2sd", "n_beyond_3sd", "rules_violated", "status"]
+            "rsd_pct", "certified", "certified_sd", "center", "control_sd", "limits_basis", "tolerance_pct",
+            "bias_pct", "bias_class", "n_beyond_2sd", "n_beyond_3sd", "rules_violated", "status"]
     out = out[cols]
     out["n_censored"] = out["n_censored"].astype(int)
     out["n_beyond_2sd"] = out["n_beyond_2sd"].astype(int)
@@ -256,15 +285,30 @@ def crm_report(
     run_length: int | None = None,
     columns: list[str] | None = None,
     min_standard_repeats: int = 5,
+    tolerance_pct: float = 10.0,
 ) -> pd.DataFrame:
     """Accuracy of reference materials per material, element and batch.
 
     Returns one row per (material, element, batch): n, n_censored, mean, median, sd, rsd_pct, certified
-    (in the column's unit), center/control_sd of the chart and their basis, bias_pct =
+    (in the column's unit), center/control_sd of the chart and their basis, tolerance_pct, bias_pct =
     100·(mean − certified)/certified, bias_class (good < 5 % ≤ questionable ≤ 10 % < unacceptable; a
     convention to verify per project), points beyond 2SD/3SD, Westgard rules violated and status.
     Censored results are excluded from the statistics and counted. See :func:`control_chart` for the
     per-point chart.
+
+    Limits depend on what the certified-value table holds (``limits_basis``):
+
+    * certified value **and** certificate SD: Shewhart chart on the certified value ± 2/3 certificate SD
+      with the Westgard rules; ``status`` fail if a rule fires, warning beyond 2SD, else pass;
+    * certified value without SD (the bundled TILL values): a laboratory's own SD is far smaller than the
+      between-laboratory spread of a certificate, so limits from it flag any small, acceptable bias on
+      every result. Accuracy is judged against ±``tolerance_pct`` % of the certified value instead
+      (GA's QA/QC script plots ±10 %; USGS method 19 accepts ±15 % recovery): the chart's action limit is
+      the tolerance (SD-equivalent = tolerance/3, no run rules); ``status`` fail if the mean bias exceeds
+      the tolerance, warning if a single result does, else pass;
+    * no certified value (in-house standards such as WG-1, or an element the certificate does not
+      give): ``status`` "no certificate" — not a failure; the chart is centred on the laboratory mean
+      with the laboratory SD (stability only) and bias is not defined.
 
     References
     ----------
@@ -275,7 +319,9 @@ def crm_report(
     cert = certified_values() if certified is None else certified
     classes = classify_samples(_id_series(table, id_column), certified=cert, min_standard_repeats=min_standard_repeats)
     batch = batches(table, batch_column=batch_column, run_length=run_length)
-    summary, _ = _crm_tables(table, classes, batch, cert, _element_columns(table, columns))
+    if not (np.isfinite(tolerance_pct) and tolerance_pct > 0):
+        raise InputError(f"tolerance_pct {tolerance_pct!r} is not a positive percentage; expected e.g. 10")
+    summary, _ = _crm_tables(table, classes, batch, cert, _element_columns(table, columns), tolerance_pct)
     return summary
 
 
@@ -411,12 +457,14 @@ def qaqc_report(
     hard_limit_pct: float = 10.0,
     blank_k: float = 5.0,
     group_size: int = 11,
+    tolerance_pct: float = 10.0,
 ) -> QaqcReport:
     """Full QA/QC of an assay table, per batch (a column's value or runs of ``run_length`` rows).
 
     Parameters are those of :func:`crm_report`, :func:`duplicates_report` and :func:`blanks_report`.
-    A batch fails if a CRM chart rule fires or a blank exceeds k·DL in it; it is a warning if a CRM is
-    beyond 2SD or fewer than 90 % of its duplicate pairs are within the HARD limit.
+    A batch fails if a certified check fails (see :func:`crm_report`) or a blank exceeds k·DL in it; it is
+    a warning if a certified check warns or fewer than 90 % of its duplicate pairs are within the HARD
+    limit. Reference materials without certified values ("no certificate") never fail a batch.
 
     References
     ----------
@@ -426,7 +474,9 @@ def qaqc_report(
     cols = _element_columns(table, columns)
     classes = classify_samples(_id_series(table, id_column), certified=cert, min_standard_repeats=min_standard_repeats)
     batch = batches(table, batch_column=batch_column, run_length=run_length)
-    crm, pts = _crm_tables(table, classes, batch, cert, cols)
+    if not (np.isfinite(tolerance_pct) and tolerance_pct > 0):
+        raise InputError(f"tolerance_pct {tolerance_pct!r} is not a positive percentage; expected e.g. 10")
+    crm, pts = _crm_tables(table, classes, batch, cert, cols, tolerance_pct)
     pairs = _pairs(table, classes, batch, cols, min_dl_multiple)
     dsum = _dup_summary(pairs, hard_limit_pct, group_size)
     blanks = _blanks(table, classes, batch, cols, blank_k)
@@ -439,6 +489,7 @@ def qaqc_report(
         bb = blanks[blanks["batch"] == b] if not blanks.empty else blanks
         n_fail = int((cb["status"] == "fail").sum()) if not cb.empty else 0
         n_warn = int((cb["status"] == "warning").sum()) if not cb.empty else 0
+        n_nocert = int((cb["status"] == NO_CERTIFICATE).sum()) if not cb.empty else 0
         within = float(100 * (pb["hard_pct"] <= hard_limit_pct).mean()) if not pb.empty else np.nan
         n_blank_fail = int(bb["exceeds"].sum()) if not bb.empty else 0
         status = "fail" if (n_fail or n_blank_fail) else (
@@ -447,16 +498,21 @@ def qaqc_report(
             "batch": b, "n_rows": int(c.sum()),
             **{f"n_{k}": int(c.get(k, 0)) for k in ("sample", "crm", "standard", "replicate", "field_duplicate",
                                                      "blank")},
-            "crm_checks": len(cb), "crm_fail": n_fail, "crm_warning": n_warn,
+            "crm_checks": len(cb), "crm_fail": n_fail, "crm_warning": n_warn, "crm_no_certificate": n_nocert,
             "duplicate_checks": len(pb), "duplicate_pct_within_hard_limit": within,
             "blanks_exceeding": n_blank_fail, "status": status,
         })
     params = {"batch_column": batch_column, "run_length": run_length, "id_column": id_column,
               "min_standard_repeats": min_standard_repeats, "min_dl_multiple": min_dl_multiple,
               "hard_limit_pct": hard_limit_pct, "blank_k": blank_k, "group_size": group_size,
+              "tolerance_pct": tolerance_pct,
               "certified": "bundled crm_certified_values" if certified is None else "user table"}
     meta = {**params, "th_median_to_sigma": TH_MEDIAN_TO_SIGMA,
-            "control_limits": "±2SD warning, ±3SD and Westgard 2-2s, R-4s, 4-1s, 10-x rules fail",
+            "control_limits": ("certified value with certificate SD: ±2SD warning, ±3SD and Westgard 2-2s, R-4s, "
+                               "4-1s, 10-x rules fail; certified value without SD: ±tolerance_pct % of it is the "
+                               "action limit (drawn as ±3 SD-equivalents), a mean bias beyond it fails; no "
+                               "certified value: 'no certificate' (chart on the laboratory mean ± its SD, "
+                               "never a failure)"),
             "bias_classes": "good < 5 % <= questionable <= 10 % < unacceptable",
             "materials_without_certified_values": sorted(
                 set(classes.loc[classes["sample_class"] == "standard", "material"]))}

@@ -179,8 +179,14 @@ def _censored_matrix(censored: pd.DataFrame | None, index: pd.Index) -> np.ndarr
                          "censoring codes aligned with the data")
     for j, el in enumerate(_ELS):
         if el in censored.columns:
-            codes = censored[el].astype(str).to_numpy()
-            out[:, j] = (codes == "<") | (codes == ">")
+            c = censored[el]
+            if isinstance(c.dtype, pd.CategoricalDtype):  # AssayTable codes: compare the small integer codes
+                cats = [str(x) for x in c.dtype.categories]
+                hit = [k for k, x in enumerate(cats) if x in ("<", ">")]
+                out[:, j] = np.isin(c.cat.codes.to_numpy(), hit)
+            else:
+                codes = c.astype(str).to_numpy()
+                out[:, j] = (codes == "<") | (codes == ">")
     return out
 
 
@@ -254,14 +260,15 @@ def ree_metrics(
     finite = ~missing
     E0 = np.where(finite, E, 0.0)
     O0 = E0 * factors
-    fin_f = finite.astype(np.float64)
-    cens_f = cens.astype(np.float64)
-    nonpos_f = nonpos.astype(np.float64)
+    del missing  # boolean masks below are reduced over the few columns each metric depends on
 
     def deps_mask(els: tuple[str, ...] | list[str]) -> np.ndarray:
         m = np.zeros(len(_ELS))
         m[[col[e] for e in els]] = 1.0
         return m
+
+    def deps(els: tuple[str, ...] | list[str]) -> list[int]:
+        return [col[e] for e in els]
 
     flag_cache: dict[tuple[tuple[str, ...], bool], np.ndarray] = {}
     any_cache: dict[tuple[str, ...], np.ndarray] = {}
@@ -269,15 +276,16 @@ def ree_metrics(
     def flag(name: str, els: tuple[str, ...] | list[str], *, ratio: bool) -> None:
         key = (tuple(els), ratio)
         if key not in flag_cache:
-            m = deps_mask(els)
-            miss = ((nonpos_f @ m) > 0) if ratio else ((fin_f @ m) < m.sum())
-            flag_cache[key] = ((cens_f @ m > 0) * 1 + miss * 2).astype(np.int8)
+            idx = deps(els)
+            miss = nonpos[:, idx].any(axis=1) if ratio else ~finite[:, idx].all(axis=1)
+            code: np.ndarray = np.asarray(cens[:, idx].any(axis=1), dtype=np.int8)
+            flag_cache[key] = (code + 2 * np.asarray(miss, dtype=np.int8)).astype(np.int8)
         flags[name] = flag_cache[key]
 
     def any_finite(els: tuple[str, ...] | list[str]) -> np.ndarray:
         key = tuple(els)
         if key not in any_cache:
-            any_cache[key] = fin_f @ deps_mask(els) > 0
+            any_cache[key] = finite[:, deps(els)].any(axis=1)
         return any_cache[key]
 
     def osum(els: tuple[str, ...] | list[str]) -> np.ndarray:
@@ -384,12 +392,13 @@ def ree_metrics(
     metric_names = list(out)
     block = np.empty((len(metric_names), n))  # column-major: pandas keeps it without copying
     for row, metric in enumerate(metric_names):
-        block[row] = out[metric]
+        block[row] = out.pop(metric)  # release each metric as it is copied (peak memory)
     frame = pd.DataFrame(block.T, index=ppm.index, columns=metric_names, copy=False)
     extra: dict[str, Any] = {"enrichment_type": pd.Categorical.from_codes(etype, dtype=_ETYPE_DTYPE)}
     for flag_name, codes in flags.items():
         extra[f"{flag_name}_flag"] = pd.Categorical.from_codes(codes, dtype=_FLAG_DTYPE)
-    frame = pd.concat([frame, pd.DataFrame(extra, index=ppm.index)], axis=1)
+    for name, values in extra.items():  # inserting columns keeps the float block (concat would copy it)
+        frame[name] = values
     info = reference_info(norm_name)
     frame.attrs["critmin"] = {
         "normaliser": norm_name, "normaliser_citation": info.citation, "normaliser_doi": info.doi,

@@ -11,11 +11,22 @@ the straight line, in log space against atomic number, joining its outer element
 The second tetrad (Pm-Gd) is not quantified because of Pm and the Eu anomaly. Irber takes
 TE1,3 > 1.1 as a significant tetrad effect. t1 is also affected by a Ce anomaly.
 
+t1, t3 and TE1,3 are Irber's definitions (Ce/Ce^t = Ce_N/(La_N^(2/3)·Nd_N^(1/3)), Pr/Pr^t =
+Pr_N/(La_N^(1/3)·Nd_N^(2/3)), likewise Tb, Dy between Gd and Ho; TE1,3 = √(t1·t3)), checked against the
+independent implementation in GCDkit's ``tetrad.r`` plugin (Janoušek et al.), whose documentation states
+the same equations. t4 applies the same construction to Er-Tm-Yb-Lu; it is reported for information and
+does not enter TE1,3. pyrolite has no Irber index (its tetrads are the λ-τ fit of Anenburg & Williams 2022).
+
 References
 ----------
 Irber, W. (1999). The lanthanide tetrad effect and its correlation with K/Rb, Eu/Eu*, Sr/Eu, Y/Ho, and
 Zr/Hf of evolving peraluminous granite suites. Geochimica et Cosmochimica Acta 63(3/4), 489-508.
 doi:10.1016/S0016-7037(98)00291-5
+
+Janoušek, V., Farrow, C.M., Erban, V. (2006). Interpretation of whole-rock geochemical data in igneous
+geochemistry: introducing Geochemical Data Toolkit (GCDkit). Journal of Petrology 47, 1255-1259,
+doi:10.1093/petrology/egl013 (plugin ``tetrad.r``: "Calculates lanthanide tetrad effect following the
+method of Irber (1999)").
 """
 
 from __future__ import annotations

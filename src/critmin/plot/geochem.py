@@ -232,7 +232,8 @@ def plot_spider(normalised: pd.DataFrame, elements: Sequence[str], *, labels: Se
 
 @styled
 def plot_control_chart(measured: Any, *, certified: float, sd: float, x: Any = None, crm: str = "",
-                       analyte: str = "", unit: str = "ppm", title: str | None = None) -> Figure:
+                       analyte: str = "", unit: str = "ppm", title: str | None = None,
+                       tolerance_pct: float | None = None, center_label: str = "certified") -> Figure:
     """Shewhart control chart of a certified reference material (CRM) in analysis order.
 
     Parameters
@@ -245,6 +246,12 @@ def plot_control_chart(measured: Any, *, certified: float, sd: float, x: Any = N
         x values (analysis time or sequence number); default 1 … n.
     crm, analyte, unit
         For labels.
+    tolerance_pct
+        When the limits are a relative tolerance of the certified value rather than a certificate SD
+        (:func:`critmin.geochem.qaqc.crm_report`: ``sd`` = tolerance/3 of the certified value), label the
+        lines as ±2/3 of the tolerance (warning) and ±tolerance (failure) in percent.
+    center_label
+        Label of the centre line ("certified", or "laboratory mean" for an in-house standard).
 
     Notes
     -----
@@ -262,10 +269,11 @@ def plot_control_chart(measured: Any, *, certified: float, sd: float, x: Any = N
     z = (y - certified) / sd
     fig, axes = new_figure(height_in=3.0)
     ax = axes[0, 0]
-    ax.axhline(certified, color=GREEN, linewidth=1.2, label=f"certified {certified:.4g}", gid="cc-certified")
+    ax.axhline(certified, color=GREEN, linewidth=1.2, label=f"{center_label} {certified:.4g}", gid="cc-certified")
     for k, style, name in ((2, "--", "warn"), (3, "-", "fail")):
         color = ORANGE if k == 2 else VERMILION
-        ax.axhline(certified + k * sd, color=color, linestyle=style, linewidth=0.9, label=f"±{k} SD",
+        line_label = f"±{k} SD" if tolerance_pct is None else f"±{tolerance_pct * k / 3:.3g} %"
+        ax.axhline(certified + k * sd, color=color, linestyle=style, linewidth=0.9, label=line_label,
                    gid=f"cc-{name}-upper")
         ax.axhline(certified - k * sd, color=color, linestyle=style, linewidth=0.9, gid=f"cc-{name}-lower")
     ok = np.isfinite(z)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from critmin.errors import AuthenticationError, InputError, NotFoundError
 from critmin.store.sites import get_or_create_organisation
-from critmin.store.tables import ApiToken, Organisation, User, WebSession
+from critmin.store.tables import ApiToken, Organisation, User, UserGroup, UserGroupMember, WebSession
 
 Role = Literal["viewer", "analyst", "data_manager", "admin"]
 Scope = Literal["read", "write", "export", "admin"]
@@ -31,9 +31,29 @@ TOKEN_PREFIX = "cm_"
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
-__all__ = ["ROLES", "SCOPES", "Principal", "Role", "Scope", "authenticate_password", "authenticate_session",
-           "authenticate_token", "create_session", "create_token", "create_user", "end_session", "hash_password",
-           "list_tokens", "list_users", "revoke_token", "role_at_least", "verify_password"]
+__all__ = [
+    "ROLES",
+    "SCOPES",
+    "Principal",
+    "Role",
+    "Scope",
+    "add_to_group",
+    "authenticate_password",
+    "authenticate_session",
+    "authenticate_token",
+    "create_group",
+    "create_session",
+    "create_token",
+    "create_user",
+    "end_session",
+    "hash_password",
+    "list_groups",
+    "list_tokens",
+    "list_users",
+    "revoke_token",
+    "role_at_least",
+    "verify_password",
+]
 
 
 @dataclass(frozen=True)
@@ -244,3 +264,46 @@ def end_session(session: Session, secret: str) -> None:
     ws = session.execute(select(WebSession).where(WebSession.session_sha256 == _sha256(secret))).scalar_one_or_none()
     if ws is not None:
         session.delete(ws)
+
+
+def create_group(session: Session, organisation: str, name: str) -> UserGroup:
+    """A named group of users within ``organisation`` (e.g. ``rare-earth-team``)."""
+    org = session.execute(select(Organisation).where(Organisation.code == organisation)).scalar_one_or_none()
+    if org is None:
+        raise NotFoundError(f"organisation {organisation!r} does not exist; add a user of it first")
+    if session.execute(select(UserGroup.id).where(UserGroup.organisation_id == org.id, UserGroup.name == name)
+                       ).first() is not None:
+        raise InputError(f"group {name!r} already exists in {organisation}")
+    group = UserGroup(organisation_id=org.id, name=name)
+    session.add(group)
+    session.flush()
+    return group
+
+
+def add_to_group(session: Session, organisation: str, name: str, username: str) -> None:
+    """Add a user of ``organisation`` to its group ``name``."""
+    group = session.execute(select(UserGroup).join(Organisation, Organisation.id == UserGroup.organisation_id)
+                            .where(Organisation.code == organisation, UserGroup.name == name)).scalar_one_or_none()
+    if group is None:
+        raise NotFoundError(f"group {name!r} of {organisation} does not exist; create it with "
+                            "`critmin users group-create`")
+    user = _get_user(session, username)
+    if user.organisation_id != group.organisation_id:
+        raise InputError(f"user {username!r} belongs to {user.organisation.code}, not {organisation}; groups hold "
+                         "users of their own organisation")
+    if session.get(UserGroupMember, (group.id, user.id)) is None:
+        session.add(UserGroupMember(group_id=group.id, user_id=user.id))
+        session.flush()
+
+
+def list_groups(session: Session, username: str | None = None) -> list[dict[str, object]]:
+    """Groups with their organisation and members (only ``username``'s groups when given)."""
+    rows = session.execute(select(UserGroup, Organisation.code).join(
+        Organisation, Organisation.id == UserGroup.organisation_id).order_by(Organisation.code, UserGroup.name)).all()
+    out: list[dict[str, object]] = []
+    for g, org in rows:
+        members = list(session.execute(select(User.username).join(UserGroupMember, UserGroupMember.user_id == User.id)
+                                       .where(UserGroupMember.group_id == g.id).order_by(User.username)).scalars())
+        if username is None or username in members:
+            out.append({"organisation": org, "name": g.name, "members": members})
+    return out

@@ -23,6 +23,7 @@ from critmin.store.accounts import (
     create_session,
     create_token,
     end_session,
+    list_groups,
     list_tokens,
     revoke_token,
 )
@@ -87,11 +88,13 @@ def logout(request: Request, response: Response, db: DbDep) -> dict[str, bool]:
 
 
 @router.get("/me")
-def me(principal: PrincipalDep) -> dict[str, Any]:
-    """Who is asking: the user, organisation, role and scopes, or ``{"anonymous": true}``."""
+def me(principal: PrincipalDep, db: DbDep) -> dict[str, Any]:
+    """Who is asking: the user, organisation, role, scopes and groups, or ``{"anonymous": true}``."""
     if principal is None:
         return {"anonymous": True}
     out = _me(principal)
+    with db.session() as s:
+        out["groups"] = [g["name"] for g in list_groups(s, principal.username)]
     if principal.csrf_token:
         out["csrf_token"] = principal.csrf_token
     return out

@@ -283,6 +283,8 @@ def qaqc(dataset_id: int, session: SessionDep, viewer: ViewerDep,
          batch_column: Annotated[str | None, Query(description="Column whose value is the batch.")] = None,
          run_length: Annotated[int | None, Query(ge=1, description="Batches of consecutive rows.")] = None,
          id_column: Annotated[str | None, Query(description="Sample id column (default detected).")] = None,
+         tolerance_pct: Annotated[float, Query(gt=0, le=100, description="Accuracy tolerance (% of the certified "
+                                               "value) for CRM values without a certificate SD.")] = 10.0,
          include: Annotated[str | None, Query(description="Comma list: crm_points, duplicate_pairs, classes.")]
          = None) -> Response:
     """Summary tables of :func:`critmin.geochem.qaqc.qaqc_report`; large tables only when asked for."""
@@ -294,7 +296,8 @@ def qaqc(dataset_id: int, session: SessionDep, viewer: ViewerDep,
     if batch_column is not None and run_length is not None:
         raise InputError("give batch_column or run_length, not both", column="run_length")
     table = load_table(ds)
-    report = qaqc_report(table, batch_column=batch_column or None, run_length=run_length, id_column=id_column or None)
+    report = qaqc_report(table, batch_column=batch_column or None, run_length=run_length, id_column=id_column or None,
+                         tolerance_pct=tolerance_pct)
     full = report.to_dict()
     doc: dict[str, Any] = {"dataset_id": dataset_id}
     for key in ("batches", "crm", "duplicates", "blanks"):
