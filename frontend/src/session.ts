@@ -69,6 +69,11 @@ function render(slot: HTMLElement, me: Me): void {
       window.dispatchEvent(new HashChangeEvent("hashchange")); // re-render the page: more may be visible now
     });
     slot.append(open, form);
+    void fetch("/api/ui/config")
+      .then((r) => (r.ok ? r.json() : {}))
+      .then((cfg: { oidc?: boolean }) => {
+        if (cfg.oidc) form.append(h("a", { href: "/api/auth/oidc/login", id: "signin-oidc" }, "Sign in with your organisation"));
+      });
     return;
   }
   const out = h("button", { type: "button", class: "account-button", id: "signout" }, "Sign out");

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
         Lifetime of a web sign-in session.
     max_import_rows, max_geometry_vertices, max_uncompressed_mb
         Input limits every importer applies (:mod:`critmin.limits`).
+    oidc_issuer, oidc_client_id, oidc_client_secret, oidc_redirect_url, oidc_username_claim
+        Optional OpenID Connect sign-in (``critmin.service.routers.oidc``): the provider's issuer URL, this
+        client's id and secret, the callback URL the provider redirects to (default: derived from the request)
+        and the claim matched to a local username.
     """
 
     model_config = SettingsConfigDict(env_prefix="CRITMIN_", extra="ignore")
@@ -73,6 +77,11 @@ class Settings(BaseSettings):
     max_import_rows: int = Field(default=5_000_000, ge=1)
     max_geometry_vertices: int = Field(default=1_000_000, ge=4)
     max_uncompressed_mb: float = Field(default=2000.0, gt=0)
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_redirect_url: str = ""
+    oidc_username_claim: str = "preferred_username"
 
     @field_validator("database_url")
     @classmethod

@@ -25,6 +25,7 @@ from critmin.service.routers import (
     economics,
     geochem,
     ogcapi,
+    oidc,
     prospectivity,
     sharing,
     supply,
@@ -76,6 +77,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(economics.router)
     app.include_router(supply.router)
     app.include_router(auth.router)
+    app.include_router(oidc.router)
     app.include_router(sharing.router)
     app.include_router(admin.router)
 

@@ -25,13 +25,16 @@ def health(db: DbDep) -> dict[str, Any]:
     return {"status": "ok", "version": __version__, "database": db.backend, "revision": db.current_revision()}
 
 
-@router.get("/ui/config", summary="Web UI configuration (boundary layer)")
+@router.get("/ui/config", summary="Web UI configuration (boundary layer, sign-in options)")
 def ui_config() -> dict[str, Any]:
-    """Where the UI loads its boundary layer from: the bundled default or CRITMIN_BOUNDARY_FILE."""
+    """Where the UI loads its boundary layer from (the bundled default or CRITMIN_BOUNDARY_FILE) and whether
+    OpenID Connect sign-in is offered."""
     s = get_settings()
+    oidc = bool(s.oidc_issuer and s.oidc_client_id)
     if s.boundary_file is not None:
-        return {"boundary_url": "/api/ui/boundary", "boundary_note": f"Boundaries from {s.boundary_file.name}."}
-    return {"boundary_url": DEFAULT_BOUNDARY, "boundary_note": BOUNDARY_NOTE}
+        return {"boundary_url": "/api/ui/boundary", "boundary_note": f"Boundaries from {s.boundary_file.name}.",
+                "oidc": oidc}
+    return {"boundary_url": DEFAULT_BOUNDARY, "boundary_note": BOUNDARY_NOTE, "oidc": oidc}
 
 
 @router.get("/ui/boundary", summary="The configured boundary layer (GeoJSON)")
