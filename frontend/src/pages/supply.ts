@@ -9,7 +9,8 @@ import { ShareMap, shareLegend } from "./supply/shareMap";
 import { supplyApi, type Concentration, type SupplyCommodity } from "./supply/api";
 import type { Page, PageContext } from "./types";
 
-const EXAMPLE_SCENARIO = `# Example only: the elasticities below are placeholders, not published estimates - cite your own.
+const EXAMPLE_SCENARIO = `# Illustrative scenario: the elasticities and partner figures are assumptions for the example, not published
+# estimates. Replace them with values you can cite (e.g. from USGS OFR 2024-1057, doi:10.3133/ofr20241057).
 [scenario]
 name = "China restricts gallium exports by 50 %"
 commodity = "gallium"
@@ -25,7 +26,7 @@ fraction = 0.5
 [market]
 supply_elasticity = 0.3
 demand_elasticity = -0.3
-elasticity_source = "placeholder values (replace with a cited source)"
+elasticity_source = "illustrative assumption (no published estimate used); cite yours"
 spare_capacity = 0.5
 
 [partner]
@@ -245,7 +246,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
     h("section", { class: "chart-section", id: "section-criticality" },
       h("h2", {}, "Criticality matrix (EU method)"),
       h("p", { class: "muted" }, "Import reliance, end-of-life recycling input rate, substitution indices and end-use GVA are your inputs " +
-        "(the example values are placeholders). Thresholds: SR ≥ 1.0 and EI ≥ 2.8."),
+        "(the example rows are illustrative assumptions, not published figures). Thresholds: SR ≥ 1.0 and EI ≥ 2.8."),
       h("div", { class: "chart-row" },
         h("label", { class: "field" }, h("span", {}, "Inputs CSV"), inputsArea),
         h("label", { class: "field" }, h("span", {}, "End uses CSV"), endUsesArea)),

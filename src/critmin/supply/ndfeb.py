@@ -224,7 +224,7 @@ def run(demand_t: Mapping[str, float] | None = None, params: NdFeBParameters | N
     known = {k: v for k, v in hhis.items() if v is not None}
     bottleneck = max(known, key=lambda k: known[k])
     notes = ["metal and alloy stages: no cited country split (reported as unknown)",
-             "separation recovery 1.0 is a placeholder (site-specific; no cited global figure)"]
+             "separation recovery taken as 1.0: no cited global figure (site-specific; pass a recovery to change it)"]
     effects = []
     for item in new_capacity or []:
         effects.append(_capacity_effect(item, shares, stage_totals))
