@@ -2,7 +2,7 @@
 
 Data: the shipped MCS 2024 world tables (USGS MCS 2024 data release, doi:10.5066/P144BA54). The page must show
 exactly the numbers ``/api/supply`` returns; every test also fails on requests to other hosts and on uncaught page
-errors (``conftest.PageWatch``). The scenario and criticality inputs are the page's own placeholder examples.
+errors (``conftest.PageWatch``). The scenario and criticality inputs are the page's own illustrative examples.
 """
 
 from __future__ import annotations
