@@ -22,8 +22,10 @@ from critmin.errors import InputError
 __all__ = ["check_row_count", "check_text_bytes", "check_vertices", "check_zip_container", "refuse_formula_cells",
            "refuse_formula_rows", "refuse_xlsx_formulas"]
 
-#: a spreadsheet formula or a DDE payload: "=…", or +/-/@ followed by a function call ("@SUM(", "-cmd(")
-FORMULA = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*[(|!])")
+#: a spreadsheet formula or a DDE payload: "=…", or a cell starting with +, - or @ that holds a call, a pipe or a
+#: sheet reference ("@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0"); plain "+Plus deposit" or "-12.5" pass (exports
+#: still neutralise their leading character)
+FORMULA = re.compile(r"^\s*(=|[+\-@].*[(|!])")
 #: a compressed container may inflate at most this many times (XLSX sheets are typically 5–20×)
 MAX_COMPRESSION_RATIO = 100.0
 

@@ -22,9 +22,9 @@ def loaded(migrated: Invoke, data_dir: Path, tmp_path: Path) -> Invoke:
     with open(f, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "name", "latitude", "longitude", "commodity", "country"])
-        w.writerow(["T1", FORMULA, "10.5", "77.5", "Graphite", "IND"])
+        w.writerow(["T1", "-Minus sign deposit", "10.5", "77.5", "Graphite", "IND"])
         w.writerow(["T2", "+Plus sign deposit", "10.6", "77.6", "Graphite", "IND"])
-        w.writerow(["T3", "@SUM(A1:A9)", "10.7", "77.7", "Graphite", "IND"])
+        w.writerow(["T3", "@Home mine", "10.7", "77.7", "Graphite", "IND"])
     migrated("deposits", "import", f, "--format", "csv", "--source", "tricky")
     return migrated
 
@@ -168,6 +168,15 @@ def test_export_format_option_overrides_extension(loaded: Invoke, tmp_path: Path
     assert not (tmp_path / "x.shp").exists()
 
 
+def test_import_refuses_formula_cells(migrated: Invoke, tmp_path: Path) -> None:
+    f = tmp_path / "evil.csv"
+    f.write_text(f'id,name,latitude,longitude\nE1,"{FORMULA.replace(chr(34), chr(34) * 2)}",10.5,77.5\n',
+                 encoding="utf-8")
+    res = migrated("deposits", "import", f, "--format", "csv", ok=False)
+    assert res.exit_code == 1 and "spreadsheet formula" in res.output and "row 1" in res.output
+    assert "evil" not in migrated("deposits", "datasets").output
+
+
 def test_export_neutralises_formula_injection(loaded: Invoke, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
@@ -175,14 +184,14 @@ def test_export_neutralises_formula_injection(loaded: Invoke, tmp_path: Path) ->
     loaded("deposits", "export", out, "--source", "tricky")
     with open(out, encoding="utf-8", newline="") as fh:
         names = {r["record_id"]: r["name"] for r in csv.DictReader(fh)}
-    assert names == {"T1": "'" + FORMULA, "T2": "'+Plus sign deposit", "T3": "'@SUM(A1:A9)"}
+    assert names == {"T1": "'-Minus sign deposit", "T2": "'+Plus sign deposit", "T3": "'@Home mine"}
     xl = tmp_path / "tricky.xlsx"
     loaded("deposits", "export", xl, "--source", "tricky")
     ws = load_workbook(xl)["mineral_sites"]
     header = [c.value for c in ws[1]]
     cells = {ws.cell(r, header.index("record_id") + 1).value: ws.cell(r, header.index("name") + 1)
              for r in range(2, ws.max_row + 1)}
-    assert cells["T1"].value == "'" + FORMULA and cells["T1"].data_type == "s"
+    assert cells["T1"].value == "'-Minus sign deposit" and cells["T1"].data_type == "s"
     # numbers are not touched; negative longitudes stay numbers in GeoJSON/CSV of other sources
     usmin = tmp_path / "usmin.csv"
     loaded("deposits", "export", usmin, "--source", "usmin")

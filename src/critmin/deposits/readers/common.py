@@ -54,7 +54,7 @@ def _may_hold_formulas(text: str) -> bool:
     return _FORMULA_ANYWHERE.search(text) is not None
 
 
-_FORMULA_ANYWHERE = re.compile(r"(?:^|[,;\t])\"?\s*(?:=|[+\-@]\s*[A-Za-z_][\w.]*\s*[(|!])", re.MULTILINE)
+_FORMULA_ANYWHERE = re.compile(r"(?:^|[,;\t])\"?\s*(?:=|[+\-@][^\n]*[(|!])", re.MULTILINE)
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
