@@ -18,6 +18,7 @@ from critmin.store.accounts import create_token, create_user
 from critmin.store.db import Database
 from critmin.store.economics_projects import save_project
 from critmin.store.geochem_datasets import create_dataset
+from critmin.store.prospectivity_runs import create_run
 from critmin.store.sharing import set_embargo, share
 from critmin.store.sites import import_sites
 from critmin.store.tables import AssessmentRun, Dataset, GeochemDataset, Organisation
@@ -72,6 +73,7 @@ class AccessWorld:
     runs: dict[str, int] = field(default_factory=dict)
     geochem: dict[str, int] = field(default_factory=dict)
     econ: dict[str, int] = field(default_factory=dict)
+    prospect: dict[str, int] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     admin_headers: dict[str, str] = field(default_factory=dict)
 
@@ -118,6 +120,9 @@ def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
             doc = tomllib.loads((_PROJECTS / "kangankunde_fs_2024.toml").read_text(encoding="utf-8"))
             doc["project"]["name"] = marker(case, "econ")
             w.econ[case] = save_project(s, parse_project(doc), organisation="gsi", visibility=visibility)
+            w.prospect[case] = create_run(s, name=marker(case, "prospect"), organisation="gsi", layers=[],
+                                          deposits={"type": "FeatureCollection", "features": []}, unit_cell_km2=1.0,
+                                          count="points", visibility=visibility).id
         csv_path = artefacts.parent / f"{case}.csv"
         csv_path.write_text(_ASSAYS, encoding="utf-8")
         table = read_assays(csv_path)
@@ -127,7 +132,7 @@ def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
     with db.transaction() as s:
         for case, (_, shared, embargo) in CASES.items():
             for rtype, ids in (("dataset", w.datasets), ("assessment_run", w.runs), ("geochem_dataset", w.geochem),
-                               ("economics_project", w.econ)):
+                               ("economics_project", w.econ), ("prospectivity_run", w.prospect)):
                 if shared:
                     share(s, rtype, ids[case], "usgs", rights=shared, viewer="gsi")
                 if embargo:

@@ -28,7 +28,7 @@ from critmin.service.app import create_app
 from tests.service.access_world import CASES, PRINCIPALS, AccessWorld, can_download, can_view, marker, seed_access_world
 
 MISSING_ID = 987654
-KINDS = ("site", "run", "geochem", "econ")
+KINDS = ("site", "run", "geochem", "econ", "prospect")
 
 #: path parameter → (which ids of the world it takes, the marker kind); per route prefix where names repeat
 RECORD_PARAMS: dict[tuple[str, str], tuple[str, str]] = {
@@ -38,14 +38,17 @@ RECORD_PARAMS: dict[tuple[str, str], tuple[str, str]] = {
     ("/api/geochem/", "dataset_id"): ("geochem", "geochem"),
     ("/api/sharing/", "record_id"): ("datasets", "site"),
     ("/api/economics/", "project_id"): ("econ", "econ"),
+    ("/api/prospectivity/", "run_id"): ("prospect", "prospect"),
 }
 #: path parameters that are not record ids: a fixed value to call the route with
 FIXED_PARAMS: dict[tuple[str, str], str] = {
     ("/collections/", "collection_id"): "mineral_sites",
     ("/api/sharing/", "record_type"): "dataset",
+    ("/api/prospectivity/", "name"): "posterior",
 }
 #: routes that hand out files: the download right applies
-DOWNLOAD_ROUTES = {"/api/deposits/export", "/api/assessment/runs/{run_id}/totals.csv"}
+DOWNLOAD_ROUTES = {"/api/deposits/export", "/api/assessment/runs/{run_id}/totals.csv",
+                   "/api/prospectivity/runs/{run_id}/rasters/{name}.tif"}
 #: query parameters a list route needs to return the seeded records
 LIST_PARAMS: dict[str, dict[str, Any]] = {
     "/api/deposits/sites": {"limit": 1000},
@@ -173,7 +176,8 @@ def test_list_and_export_routes_show_only_visible_records(world) -> None:
                                         ("/api/deposits/export", "site"),
                                         ("/api/assessment/runs", "run"),
                                         ("/api/geochem/datasets", "geochem"),
-                                        ("/api/economics/projects", "econ")])
+                                        ("/api/economics/projects", "econ"),
+                                        ("/api/prospectivity/runs", "prospect")])
 def test_lists_show_exactly_the_visible_records(world, path, kind) -> None:
     client, w = world
     template = "/collections/{collection_id}/items" if path.startswith("/collections") else path

@@ -58,7 +58,9 @@ def create_app(db: Database | None = None) -> FastAPI:
         app.state.db = db or open_database()
         app.state.db.check_migrated()
         assessment.start_jobs(app)
+        prospectivity.start_jobs(app)
         yield
+        prospectivity.stop_jobs(app)
         assessment.stop_jobs(app)
         if db is None:
             app.state.db.dispose()

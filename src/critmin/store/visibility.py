@@ -67,6 +67,8 @@ def visibility_clause(visibility_column: Any, viewer: str | None, right: Right =
 def has_right(session: Session, model: type[Any], record_id: int, *, viewer: str | None, right: Right) -> bool:
     """Whether ``viewer`` holds ``right`` on record ``record_id`` of ``model``."""
     m: Any = model
+    if not -(2**63) <= record_id < 2**63:
+        return False
     stmt = select(m.id).join(Organisation).where(m.id == record_id)
     clause = visibility_clause(m.visibility, viewer, right)
     return session.execute(stmt if clause is None else stmt.where(clause)).first() is not None
@@ -84,7 +86,8 @@ def get_visible(session: Session, model: type[T], record_id: int, *, viewer: str
     m: Any = model
     stmt = select(m).join(Organisation).where(m.id == record_id)
     vis = visibility_clause(m.visibility, viewer)
-    row = session.execute(stmt if vis is None else stmt.where(vis)).scalar_one_or_none()
+    in_range = -(2**63) <= record_id < 2**63  # ids beyond a 64-bit integer cannot exist (and SQLite rejects them)
+    row = session.execute(stmt if vis is None else stmt.where(vis)).scalar_one_or_none() if in_range else None
     if row is None:
         raise NotFoundError(f"{what} {record_id} does not exist (or is not visible to you); {hint}")
     return row
