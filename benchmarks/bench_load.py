@@ -50,7 +50,7 @@ def prepare(url: str) -> str:
     load_demo(db)
     with db.transaction() as s:
         create_user(s, "load-partner", "usgs", role="viewer")
-        create_user(s, "load-analyst", "gsi", role="analyst")
+        create_user(s, "load-analyst", "gsi", role="data_manager")  # shares source data (assay files)
         secret, _ = create_token(s, "load-analyst", "load-test")
     db.dispose()
     return secret
@@ -131,7 +131,7 @@ def run_backend(backend: str, url: str, clients: int, requests: int, seed: int) 
             "throughput_rps": round(len(results) / wall, 1), "startup_s": round(startup, 2),
             "latency_ms": C.percentiles([r[1] for r in results]), "latency_ms_by_kind": by_kind,
             "counts": {k: sum(1 for r in results if r[0] == k) for k in ("read", "export", "write")},
-            "errors": len(errors), "error_samples": [e[3] for e in errors[:5]],
+            "errors": len(errors), "error_samples": sorted({e[3][:160] for e in errors})[:10],
             "writes_ok": writes_ok, "datasets_stored": stored, "shares_stored": shared, "audit_events": audited,
             "server_peak_rss_mib": round(server.peak_rss_kib / 1024, 1)}
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             C.remove_sqlite(path)
             url = C.sqlite_url(path)
         else:
-            url = C.pg_recreate(a.pg_admin_url, "critmin_load_test")
+            url = C.pg_recreate(a.pg_admin_url, "critmin_bench_load")
         r = run_backend(backend, url, a.clients, a.requests, a.seed)
         runs.append(r)
         lat = r["latency_ms"]
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         if backend == "sqlite":
             C.remove_sqlite(C.RESULTS / "load-test.db")
         else:
-            C.pg_drop(a.pg_admin_url, "critmin_load_test")
+            C.pg_drop(a.pg_admin_url, "critmin_bench_load")
     C.print_table(f"Load test: {a.clients} clients × {a.requests} requests (50 % reads, 20 % exports, 30 % writes)",
                   ["store", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
                    "writes ok/stored/shared", "server RSS MiB"], rows)
