@@ -9,25 +9,19 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import inspect
 
-from critmin.assessment.gt_data import GTData
 from critmin.assessment.gt_model import GTModel
-from critmin.assessment.pmf import DepositPmf
 from critmin.config import get_settings
-from critmin.errors import StoreError
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
 from critmin.service.errors import problem
+from critmin.service.jobs import JobPool, get_pool, start_pool, stop_pool
 from critmin.service.params import BboxQ, CountryQ, DepositTypeQ, SourceQ
 from critmin.store.assessment_gt import gt_query_store
 from critmin.store.assessment_inputs import gt_deposits, gt_input, json_safe, parse_tract, pmf_input
@@ -55,6 +49,8 @@ MAX_TRIALS = 1_000_000
 """Largest number of trials a run submitted through the API may ask for (the CLI has no limit)."""
 JOB_WORKERS = 1
 """Runs executed at the same time (each simulation is itself multi-threaded)."""
+SIM_WORKERS = max(1, min(4, os.cpu_count() or 1))
+"""Threads of one simulation."""
 
 PdfType = Literal["normal", "kde"]
 
@@ -62,62 +58,27 @@ PdfType = Literal["normal", "kde"]
 # ------------------------------------------------------------------------------------------ job pool
 
 
-class AssessmentJobs:
-    """The service's pool of assessment workers (one per application)."""
-
-    def __init__(self, db: Database, artefact_root: Path, workers: int = JOB_WORKERS) -> None:
-        self.db = db
-        self.artefact_root = artefact_root
-        self.cancel = threading.Event()
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="critmin-assessment")
-        self.futures: dict[int, Future[None]] = {}
-        self.sim_workers = max(1, min(4, os.cpu_count() or 1))
-        self.tables_checked = False
-
-    def submit(self, run_id: int, pmf: DepositPmf, data: GTData) -> None:
-        """Queue a stored run for execution."""
-        self.futures = {k: f for k, f in self.futures.items() if not f.done()}
-        self.futures[run_id] = self.pool.submit(execute_run, self.db, run_id, pmf=pmf, data=data,
-                                                artefact_root=self.artefact_root, cancel=self.cancel,
-                                                workers=self.sim_workers)
-
-    def shutdown(self) -> None:
-        """Stop: running runs end ``failed`` (cancelled), queued ones are marked failed."""
-        self.cancel.set()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        for run_id, fut in self.futures.items():
-            if fut.cancelled():
-                fail_run(self.db, run_id, "cancelled: the service stopped before the run started; submit it again")
+def _pool(db: Database) -> JobPool:
+    return JobPool(db, get_settings().data_dir / "artefacts" / "assessment", kind="assessment",
+                   table="assessment_run", execute=execute_run, fail=fail_run, workers=JOB_WORKERS)
 
 
 def start_jobs(app: FastAPI) -> None:
     """Create the assessment worker pool (call in the lifespan after ``app.state.db`` is set)."""
-    db: Database = app.state.db
-    root = get_settings().data_dir / "artefacts" / "assessment"
-    app.state.assessment_jobs = AssessmentJobs(db, root)
+    start_pool(app, _pool)
 
 
 def stop_jobs(app: FastAPI) -> None:
     """Shut the worker pool down (call in the lifespan before the database is disposed)."""
-    jobs: AssessmentJobs | None = getattr(app.state, "assessment_jobs", None)
-    if jobs is not None:
-        jobs.shutdown()
+    stop_pool(app, "assessment")
 
 
-def get_jobs(request: Request) -> AssessmentJobs:
+def get_jobs(request: Request) -> JobPool:
     """The application's worker pool; 503 if the store lacks the assessment tables."""
-    jobs: AssessmentJobs | None = getattr(request.app.state, "assessment_jobs", None)
-    if jobs is None:
-        raise StoreError("the assessment job pool is not running (the application was started without its "
-                         "lifespan)")
-    if not jobs.tables_checked:
-        if not inspect(jobs.db.engine).has_table("assessment_run"):
-            raise StoreError(f"the database {jobs.db.safe_url} has no assessment tables; run `critmin db upgrade`")
-        jobs.tables_checked = True
-    return jobs
+    return get_pool(request, "assessment", _pool)
 
 
-JobsDep = Annotated[AssessmentJobs, Depends(get_jobs)]
+JobsDep = Annotated[JobPool, Depends(get_jobs)]
 
 
 # ------------------------------------------------------------------------------------------ request models
@@ -250,7 +211,7 @@ def submit_run(body: RunRequest, session: SessionDep, viewer: ViewerDep, jobs: J
                      seed=seed)
     session.commit()
     run_id = run.id
-    jobs.submit(run_id, pmf.pmf, gt.data)
+    jobs.submit(run_id, pmf=pmf.pmf, data=gt.data, workers=SIM_WORKERS)
     return RunAccepted(id=run_id, status="queued", url=f"/api/assessment/runs/{run_id}")
 
 
@@ -338,4 +299,4 @@ def gt_from_kb(session: SessionDep, viewer: ViewerDep,
     return doc
 
 
-__all__ = ["AssessmentJobs", "router", "start_jobs", "stop_jobs"]
+__all__ = ["router", "start_jobs", "stop_jobs"]

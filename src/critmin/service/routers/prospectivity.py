@@ -10,20 +10,18 @@ the map (``/runs/{id}/overview/{name}.png`` and ``.json`` for its bounds), with 
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import inspect
 
 from critmin.config import get_settings
-from critmin.errors import InputError, StoreError
+from critmin.errors import InputError
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
+from critmin.service.jobs import JobPool, get_pool, start_pool, stop_pool
 from critmin.store.db import Database
 from critmin.store.prospectivity_runs import (
     RASTER_NAMES,
@@ -50,68 +48,32 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 # ------------------------------------------------------------------------------------------ job pool
 
 
-class ProspectivityJobs:
-    """The service's pool of prospectivity workers (one worker; each model is itself chunked)."""
-
-    def __init__(self, db: Database, artefact_root: Path) -> None:
-        self.db = db
-        self.artefact_root = artefact_root
-        self.cancel = threading.Event()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="critmin-prospectivity")
-        self.futures: dict[int, Future[None]] = {}
-        self.tables_checked = False
-
-    def submit(self, run_id: int) -> None:
-        """Queue a stored run."""
-        self.futures = {k: f for k, f in self.futures.items() if not f.done()}
-        self.futures[run_id] = self.pool.submit(execute_run, self.db, run_id, artefact_root=self.artefact_root,
-                                                cancel=self.cancel)
-
-    def shutdown(self) -> None:
-        """Stop: running runs end failed (cancelled); queued ones are marked failed."""
-        self.cancel.set()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        for run_id, fut in self.futures.items():
-            if fut.cancelled():
-                fail_run(self.db, run_id, "cancelled: the service stopped before the run started; submit it again")
-
-
-_LOCK = threading.Lock()
-
-
 def artefact_root() -> Path:
     """Where uploads and run artefacts live (``<data_dir>/artefacts/prospectivity``)."""
     return get_settings().data_dir / "artefacts" / "prospectivity"
 
 
+def _pool(db: Database) -> JobPool:
+    return JobPool(db, artefact_root(), kind="prospectivity", table="prospectivity_run", execute=execute_run,
+                   fail=fail_run)
+
+
 def start_jobs(app: FastAPI) -> None:
     """Create the worker pool (call in the lifespan after ``app.state.db`` is set)."""
-    app.state.prospectivity_jobs = ProspectivityJobs(app.state.db, artefact_root())
+    start_pool(app, _pool)
 
 
 def stop_jobs(app: FastAPI) -> None:
     """Shut the worker pool down (call in the lifespan before the database is disposed)."""
-    jobs: ProspectivityJobs | None = getattr(app.state, "prospectivity_jobs", None)
-    if jobs is not None:
-        jobs.shutdown()
+    stop_pool(app, "prospectivity")
 
 
-def get_jobs(request: Request) -> ProspectivityJobs:
+def get_jobs(request: Request) -> JobPool:
     """The application's pool (created on first use if the lifespan did not); 503 without the tables."""
-    with _LOCK:
-        jobs: ProspectivityJobs | None = getattr(request.app.state, "prospectivity_jobs", None)
-        if jobs is None:
-            start_jobs(request.app)
-            jobs = request.app.state.prospectivity_jobs
-    assert jobs is not None
-    if not jobs.tables_checked:
-        if not inspect(jobs.db.engine).has_table("prospectivity_run"):
-            raise StoreError(f"the database {jobs.db.safe_url} has no prospectivity tables; run `critmin db upgrade`")
-        jobs.tables_checked = True
-    return jobs
+    return get_pool(request, "prospectivity", _pool)
 
 
-JobsDep = Annotated[ProspectivityJobs, Depends(get_jobs)]
+JobsDep = Annotated[JobPool, Depends(get_jobs)]
 
 
 # ------------------------------------------------------------------------------------------ models
@@ -293,4 +255,4 @@ def validation_png(run_id: int, session: SessionDep, viewer: ViewerDep, jobs: Jo
     return FileResponse(png, media_type="image/png")
 
 
-__all__ = ["ProspectivityJobs", "router", "start_jobs", "stop_jobs"]
+__all__ = ["router", "start_jobs", "stop_jobs"]
