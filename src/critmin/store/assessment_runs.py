@@ -41,6 +41,7 @@ from critmin.provenance import utcnow
 from critmin.store.assessment_gt import gt_from_store, gt_query_store
 from critmin.store.assessment_inputs import GTInput, PmfInput, Tract, gt_deposits, json_safe
 from critmin.store.db import Database
+from critmin.store.run_status import mark_failed, record_progress
 from critmin.store.sites import ADMIN, get_or_create_organisation
 from critmin.store.tables import AssessmentRun
 from critmin.store.visibility import get_visible, iso_utc, list_visible
@@ -192,17 +193,12 @@ def run_detail(run: AssessmentRun) -> dict[str, Any]:
 
 def set_progress(db: Database, run_id: int, progress: float, message: str) -> None:
     """Write a running run's progress (0 … 1) and stage message (its own short transaction)."""
-    with db.transaction() as s:
-        s.execute(update(AssessmentRun).where(AssessmentRun.id == run_id, AssessmentRun.status == "running")
-                  .values(progress=float(min(max(progress, 0.0), 1.0)), message=message[:2000]))
+    record_progress(db, AssessmentRun, run_id, progress, message)
 
 
 def fail_run(db: Database, run_id: int, message: str) -> None:
     """Mark a run ``failed`` with ``message``; any result, provenance and artefact directory are cleared."""
-    with db.transaction() as s:
-        s.execute(update(AssessmentRun).where(AssessmentRun.id == run_id).values(
-            status="failed", message=message[:4000], result=None, provenance=None, artefact_dir=None,
-            finished_at=utcnow()))
+    mark_failed(db, AssessmentRun, run_id, message)
 
 
 def artefact_dir(root: Path, run_id: int) -> Path:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from critmin.errors import CritminError, InputError, NotFoundError
 from critmin.provenance import utcnow
 from critmin.store.db import Database
+from critmin.store.run_status import mark_failed, record_progress
 from critmin.store.sharing import register_shareable
 from critmin.store.sites import ADMIN, get_or_create_organisation
 from critmin.store.tables import Base, Organisation
@@ -161,18 +162,13 @@ def run_detail(run: ProspectivityRun) -> dict[str, Any]:
 
 
 def set_progress(db: Database, run_id: int, progress: float, message: str) -> None:
-    """Write a running run's progress (0 … 1) and message."""
-    with db.transaction() as s:
-        s.execute(update(ProspectivityRun).where(ProspectivityRun.id == run_id, ProspectivityRun.status == "running")
-                  .values(progress=float(min(max(progress, 0.0), 1.0)), message=message[:2000]))
+    """Write a running run's progress (0 … 1) and stage message (its own short transaction)."""
+    record_progress(db, ProspectivityRun, run_id, progress, message)
 
 
 def fail_run(db: Database, run_id: int, message: str) -> None:
-    """Mark a run ``failed``; any result and artefacts are cleared."""
-    with db.transaction() as s:
-        s.execute(update(ProspectivityRun).where(ProspectivityRun.id == run_id).values(
-            status="failed", message=message[:4000], result=None, provenance=None, artefact_dir=None,
-            finished_at=utcnow()))
+    """Mark a run ``failed`` with ``message``; any result, provenance and artefact directory are cleared."""
+    mark_failed(db, ProspectivityRun, run_id, message)
 
 
 def execute_run(db: Database, run_id: int, *, artefact_root: Path, cancel: threading.Event | None = None) -> None:

@@ -1,0 +1,31 @@
+"""Status changes shared by every table of background runs (assessment runs, prospectivity runs …).
+
+A run table has ``status`` (queued | running | done | failed), ``progress``, ``message``, ``result``,
+``provenance``, ``artefact_dir`` and ``finished_at``; each change here is its own short transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+
+from critmin.provenance import utcnow
+from critmin.store.db import Database
+
+__all__ = ["mark_failed", "record_progress"]
+
+
+def record_progress(db: Database, model: type[Any], run_id: int, progress: float, message: str) -> None:
+    """Write a running run's progress (clipped to 0 … 1) and stage message."""
+    with db.transaction() as s:
+        s.execute(update(model).where(model.id == run_id, model.status == "running")
+                  .values(progress=float(min(max(progress, 0.0), 1.0)), message=message[:2000]))
+
+
+def mark_failed(db: Database, model: type[Any], run_id: int, message: str) -> None:
+    """Mark a run ``failed`` with ``message``; any result, provenance and artefact directory are cleared."""
+    with db.transaction() as s:
+        s.execute(update(model).where(model.id == run_id).values(
+            status="failed", message=message[:4000], result=None, provenance=None, artefact_dir=None,
+            finished_at=utcnow()))
