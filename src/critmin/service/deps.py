@@ -52,14 +52,16 @@ def get_principal(request: Request, db: Annotated[Database, Depends(get_db)]) ->
         return cached
     principal: Principal | None = None
     token = bearer_token(request)
-    with db.transaction() as s:
-        if token is not None:
-            principal = authenticate_token(s, token)
-        elif (cookie := request.cookies.get(SESSION_COOKIE)) is not None:
-            try:
-                principal = authenticate_session(s, cookie)
-            except AuthenticationError:
-                principal = None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if token is not None or cookie is not None:  # anonymous requests never touch the account tables
+        with db.transaction() as s:
+            if token is not None:
+                principal = authenticate_token(s, token)
+            elif cookie is not None:
+                try:
+                    principal = authenticate_session(s, cookie)
+                except AuthenticationError:
+                    principal = None
     request.state.principal = principal
     return principal
 

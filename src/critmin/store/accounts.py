@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -298,12 +298,18 @@ def add_to_group(session: Session, organisation: str, name: str, username: str) 
 
 def list_groups(session: Session, username: str | None = None) -> list[dict[str, object]]:
     """Groups with their organisation and members (only ``username``'s groups when given)."""
-    rows = session.execute(select(UserGroup, Organisation.code).join(
-        Organisation, Organisation.id == UserGroup.organisation_id).order_by(Organisation.code, UserGroup.name)).all()
-    out: list[dict[str, object]] = []
-    for g, org in rows:
-        members = list(session.execute(select(User.username).join(UserGroupMember, UserGroupMember.user_id == User.id)
-                                       .where(UserGroupMember.group_id == g.id).order_by(User.username)).scalars())
-        if username is None or username in members:
-            out.append({"organisation": org, "name": g.name, "members": members})
-    return out
+    stmt = (select(UserGroup.id, UserGroup.name, Organisation.code, User.username)
+            .join(Organisation, Organisation.id == UserGroup.organisation_id)
+            .outerjoin(UserGroupMember, UserGroupMember.group_id == UserGroup.id)
+            .outerjoin(User, User.id == UserGroupMember.user_id)
+            .order_by(Organisation.code, UserGroup.name, User.username))
+    if username is not None:
+        mine = select(UserGroupMember.group_id).join(User, User.id == UserGroupMember.user_id).where(
+            User.username == username)
+        stmt = stmt.where(UserGroup.id.in_(mine))
+    groups: dict[int, dict[str, object]] = {}
+    for gid, name, org, member in session.execute(stmt).all():
+        g = groups.setdefault(gid, {"organisation": org, "name": name, "members": []})
+        if member is not None:
+            cast(list[str], g["members"]).append(member)
+    return list(groups.values())

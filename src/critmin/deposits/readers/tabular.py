@@ -113,10 +113,10 @@ def _check_geometries(p: Path, geom: Any) -> None:
     arr = geom.to_numpy()
     present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
     check_vertices(np.where(present, shapely.get_num_coordinates(arr), 0), p)
-    coords_ok = np.array([bool(np.isfinite(shapely.get_coordinates(g)).all()) if ok else True
-                          for g, ok in zip(arr, present, strict=True)])
-    if not coords_ok.all():
-        i = int(np.argmin(coords_ok))
+    coords, owner = shapely.get_coordinates(arr, return_index=True)
+    bad_owner = owner[~np.isfinite(coords).all(axis=1)]
+    if bad_owner.size:
+        i = int(bad_owner.min())
         raise InputError("the geometry has a NaN or infinite coordinate", file=p, row=i + 1, column="geometry")
     valid = np.where(present, shapely.is_valid(arr), True)
     if not valid.all():
