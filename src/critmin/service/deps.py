@@ -41,6 +41,11 @@ def bearer_token(request: Request) -> str | None:
     return value.strip() or None if scheme.lower() == "bearer" else None
 
 
+def client_address(request: Request) -> str | None:
+    """The client's address as the audit log records it."""
+    return request.client.host if request.client else None
+
+
 def get_principal(request: Request, db: Annotated[Database, Depends(get_db)]) -> Principal | None:
     """The signed-in user or token holder; None when anonymous (cached on ``request.state``).
 

@@ -166,8 +166,6 @@ def list_runs(session: Session, *, viewer: str | None = ADMIN, limit: int = 100,
                         deferred=(AssessmentRun.inputs, AssessmentRun.result, AssessmentRun.provenance))
 
 
-
-
 def run_summary(run: AssessmentRun) -> dict[str, Any]:
     """Status view of a run (no inputs or results)."""
     import shapely

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from critmin.config import get_settings
 from critmin.errors import AuthenticationError
 from critmin.service.access import SignedInDep
-from critmin.service.deps import SESSION_COOKIE, DbDep, PrincipalDep
+from critmin.service.deps import SESSION_COOKIE, DbDep, PrincipalDep, client_address
 from critmin.store.accounts import (
     Principal,
     authenticate_password,
@@ -52,10 +52,6 @@ def _me(p: Principal) -> dict[str, Any]:
             "via": p.via}
 
 
-def _client(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
 @router.post("/login")
 def login(body: Login, request: Request, response: Response, db: DbDep) -> dict[str, Any]:
     """Sign in: sets the session cookie and returns the user with the CSRF token."""
@@ -64,11 +60,11 @@ def login(body: Login, request: Request, response: Response, db: DbDep) -> dict[
             principal = authenticate_password(s, body.username, body.password)
             secret, csrf = create_session(s, principal, hours=get_settings().session_hours)
             record_event(s, "sign-in", actor=principal.username, organisation=principal.organisation,
-                         target="POST /api/auth/login", status=200, client=_client(request))
+                         target="POST /api/auth/login", status=200, client=client_address(request))
     except AuthenticationError:
         with db.transaction() as s:
             record_event(s, "sign-in-failed", actor=body.username[:128], target="POST /api/auth/login",
-                         status=401, client=_client(request))
+                         status=401, client=client_address(request))
         raise
     response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", max_age=int(get_settings().session_hours * 3600),
@@ -114,7 +110,7 @@ def new_token(body: TokenRequest, principal: SignedInDep, db: DbDep, request: Re
         secret, tok = create_token(s, principal.username, body.name, scopes=body.scopes,
                                    expires_days=body.expires_days)
         record_event(s, "token-create", actor=principal.actor, organisation=principal.organisation,
-                     target=f"token {tok.id} ({body.name})", status=201, client=_client(request))
+                     target=f"token {tok.id} ({body.name})", status=201, client=client_address(request))
         return {"id": tok.id, "name": tok.name, "scopes": list(tok.scopes), "token": secret,
                 "expires_at": tok.expires_at.isoformat() if tok.expires_at else None}
 
@@ -125,5 +121,5 @@ def delete_token(token_id: int, principal: SignedInDep, db: DbDep, request: Requ
     with db.transaction() as s:
         revoke_token(s, token_id, username=principal.username)
         record_event(s, "token-revoke", actor=principal.actor, organisation=principal.organisation,
-                     target=f"token {token_id}", status=200, client=_client(request))
+                     target=f"token {token_id}", status=200, client=client_address(request))
     return {"revoked": token_id}

@@ -32,7 +32,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from critmin.config import Settings, get_settings
 from critmin.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from critmin.service.deps import SESSION_COOKIE, DbDep
+from critmin.service.deps import SESSION_COOKIE, DbDep, client_address
 from critmin.store.accounts import Principal, create_session
 from critmin.store.audit import record_event
 from critmin.store.tables import User
@@ -133,7 +133,7 @@ def oidc_callback(request: Request, db: DbDep, code: str = "", state: str = "", 
         raise AuthenticationError(f"the identity provider did not exchange the code (HTTP {r.status_code})")
     claims = _verify_id_token(s, doc, str(r.json()["id_token"]), nonce)
     username = str(claims.get(s.oidc_username_claim) or "")
-    client = request.client.host if request.client else None
+    client = client_address(request)
     with db.transaction() as t:
         user = t.query(User).filter(User.username == username).one_or_none() if username else None
         if user is None or user.disabled:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from critmin.errors import PermissionDeniedError
 from critmin.service.access import SignedInDep
-from critmin.service.deps import DbDep, ViewerDep
+from critmin.service.deps import DbDep, ViewerDep, client_address
 from critmin.store.accounts import role_at_least
 from critmin.store.audit import record_event
 from critmin.store.sharing import set_embargo, set_visibility, share, sharing_state, unshare
@@ -66,6 +66,6 @@ def change_sharing(record_type: str, record_id: int, body: ShareChange, principa
                                 viewer=org)
         record_event(s, "share", actor=principal.actor, organisation=org,
                      target=f"{record_type} {record_id}", status=200,
-                     client=request.client.host if request.client else None,
+                     client=client_address(request),
                      detail=body.model_dump(mode="json", exclude_defaults=True))
     return state
