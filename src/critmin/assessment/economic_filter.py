@@ -50,7 +50,9 @@ MineMethod = Literal["open_pit", "block_caving", "room_and_pillar", "vertical_cr
 MillType = Literal["3_product_flotation", "2_product_flotation", "1_product_flotation", "sx_ew", "ccd", "cip",
                    "au_heap_leach", "au_float_roast_leach", "none"]
 
-_ELEMENT = re.compile(r"^([A-Z][a-z]?)(_pct|_t)?$")
+_ELEMENT = re.compile(r"^([A-Z][a-z]?|(?:T?REO|RE2O3|[A-Z][a-z]?\d?O\d?\d?))(_pct|_t)?$")
+"""Element symbols (``Cu``) and oxide bases (``TREO``, ``REO``, ``RE2O3``, ``Nb2O5``, ``Li2O``), with the grade
+(``_pct``) or contained-tonnage (``_t``) suffix."""
 
 
 @dataclass(frozen=True)

@@ -319,3 +319,44 @@ def read_gt(path: str | Path) -> GTData:
         if exc.column is not None and exc.column in symbols:
             exc = InputError(exc.detail, file=exc.file, row=exc.row, column=cols[3 + symbols.index(exc.column)])
         raise exc from None
+
+
+def read_cited_gt(path: str | Path, grade: str) -> GTData:
+    """Read a cited GT table: ``#`` comment lines, then columns ``deposit_id, name, ore_t, <grade>_pct`` (others,
+    such as ``country_iso3``, ``category``, ``year`` and ``citation``, are kept in the file but not used).
+
+    This is the layout of compilations typed from publications, one citation per row (e.g. the worked example's
+    ``carbonatite_ree_gt.csv``). Grades are weight percent of ``grade`` (an element symbol or an oxide basis
+    such as ``TREO``).
+
+    Raises
+    ------
+    InputError
+        Missing columns, non-numeric or non-positive tonnage, grades outside (0, 100) % — naming the file, the
+        1-based data row (comment lines not counted) and the column.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the GT table ({exc}); expected a CSV file", file=path) from exc
+    gcol = f"{grade}_pct"
+    missing = [c for c in ("deposit_id", "name", "ore_t", gcol) if c not in raw.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}; expected deposit_id, name, ore_t, {gcol}",
+                         file=path, column=missing[0])
+    values = {}
+    for col in ("ore_t", gcol):
+        nums = pd.to_numeric(raw[col].str.strip(), errors="coerce")
+        bad = np.flatnonzero(nums.isna().to_numpy())
+        if bad.size:
+            i = int(bad[0])
+            raise InputError(f"{raw[col].iloc[i]!r} is not a number", file=path, row=i + 1, column=col)
+        values[col] = nums.to_numpy(float)
+    try:
+        return GTData.from_arrays(values["ore_t"], pd.DataFrame({grade: values[gcol]}), ids=list(raw["deposit_id"]),
+                                  names=list(raw["name"]), source=str(path), sha256=sha256_file(path),
+                                  file=str(path))
+    except InputError as exc:
+        col = gcol if exc.column == grade else exc.column
+        raise InputError(exc.detail, file=exc.file, row=exc.row, column=col) from None

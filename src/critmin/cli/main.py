@@ -7,7 +7,7 @@ import sys
 import typer
 
 from critmin import __version__
-from critmin.cli import assess, db, demo, deposits, econ, geochem, prospect, supply, users
+from critmin.cli import assess, db, demo, deposits, econ, geochem, prospect, supply, users, workflow
 from critmin.cli.serve import serve
 
 app = typer.Typer(
@@ -26,6 +26,10 @@ app.add_typer(geochem.app, name="geochem")
 app.add_typer(prospect.app, name="prospect")
 app.add_typer(supply.app, name="supply")
 app.add_typer(users.app, name="users")
+app.add_typer(workflow.app, name="workflow")
+app.command("run")(workflow.run)
+app.command("provenance")(workflow.provenance)
+app.command("rerun")(workflow.rerun)
 app.command("serve")(serve)
 
 

@@ -30,6 +30,7 @@ from critmin.service.routers import (
     sharing,
     supply,
     ui,
+    workflows,
 )
 from critmin.store.db import Database, open_database
 
@@ -59,7 +60,9 @@ def create_app(db: Database | None = None) -> FastAPI:
         app.state.db.check_migrated()
         assessment.start_jobs(app)
         prospectivity.start_jobs(app)
+        workflows.start_jobs(app)
         yield
+        workflows.stop_jobs(app)
         prospectivity.stop_jobs(app)
         assessment.stop_jobs(app)
         if db is None:
@@ -78,6 +81,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(prospectivity.router)
     app.include_router(economics.router)
     app.include_router(supply.router)
+    app.include_router(workflows.router)
     app.include_router(auth.router)
     app.include_router(oidc.router)
     app.include_router(sharing.router)
