@@ -1,7 +1,8 @@
 """The package layering (DEVELOPERS.md, docs/DESIGN.md) is enforced by import-linter.
 
 The contracts live in ``pyproject.toml`` under ``[tool.importlinter]``: domain packages are pure (no store,
-service, CLI, SQLAlchemy, FastAPI, Typer, Matplotlib), the core imports no domain or adapter, the store does not
+service, CLI, SQLAlchemy, FastAPI, Typer, Matplotlib, workflows), workflows import no adapter, the core imports
+no domain or adapter, the store does not
 import the service or CLI, and the service and CLI do not import each other.
 """
 
@@ -40,6 +41,11 @@ def test_contracts_cover_the_house_rules() -> None:
     assert {"critmin.errors", "critmin.units", "critmin.provenance", "critmin.config", "critmin.progress",
             "critmin.reference"} <= set(core["source_modules"])
     assert {"critmin.deposits", "critmin.store", "critmin.service", "critmin.cli"} <= set(core["forbidden_modules"])
+    assert "critmin.workflows" in domain["forbidden_modules"]  # domains never import the workflows that compose them
+    wf = contracts["Workflows compose domains and import no adapter"]
+    assert wf["source_modules"] == ["critmin.workflows"]
+    assert {"critmin.store", "critmin.service", "critmin.cli", "critmin.plot", "critmin.reports",
+            "sqlalchemy", "fastapi", "matplotlib"} <= set(wf["forbidden_modules"])
     assert contracts["Store does not import service or CLI"]["forbidden_modules"] == ["critmin.service", "critmin.cli"]
     assert set(contracts["Service and CLI do not import each other"]["modules"]) == {"critmin.service", "critmin.cli"}
 

@@ -22,6 +22,8 @@ from critmin.store.prospectivity_runs import create_run
 from critmin.store.sharing import set_embargo, share
 from critmin.store.sites import import_sites
 from critmin.store.tables import AssessmentRun, Dataset, GeochemDataset, Organisation
+from critmin.store.workflow_runs import create_run as create_workflow_run
+from critmin.workflows import load_workflow
 from tests.store.factories import result, site
 
 #: case → (visibility, rights shared with usgs by name, embargo)
@@ -41,6 +43,9 @@ PRINCIPALS: dict[str, tuple[str, str] | None] = {
     "usgs": ("usgs", "analyst"),
     "mines": ("mines", "viewer"),
 }
+
+
+_WORKFLOW = load_workflow(Path(__file__).resolve().parents[2] / "examples" / "india_carbonatite_ree" / "workflow.toml")
 
 
 def marker(case: str, kind: str) -> str:
@@ -74,6 +79,7 @@ class AccessWorld:
     geochem: dict[str, int] = field(default_factory=dict)
     econ: dict[str, int] = field(default_factory=dict)
     prospect: dict[str, int] = field(default_factory=dict)
+    workflow: dict[str, int] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     admin_headers: dict[str, str] = field(default_factory=dict)
 
@@ -123,6 +129,11 @@ def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
             w.prospect[case] = create_run(s, name=marker(case, "prospect"), organisation="gsi", layers=[],
                                           deposits={"type": "FeatureCollection", "features": []}, unit_cell_km2=1.0,
                                           count="points", visibility=visibility).id
+            wf_doc = dict(_WORKFLOW.doc)
+            wf_doc["workflow"] = {**wf_doc["workflow"], "name": marker(case, "workflow")}
+            w.workflow[case] = create_workflow_run(s, document=wf_doc, base_dir=_WORKFLOW.base_dir,
+                                                   source="access world", organisation="gsi",
+                                                   visibility=visibility).id
         csv_path = artefacts.parent / f"{case}.csv"
         csv_path.write_text(_ASSAYS, encoding="utf-8")
         table = read_assays(csv_path)
@@ -132,7 +143,8 @@ def seed_access_world(db: Database, artefacts: Path) -> AccessWorld:
     with db.transaction() as s:
         for case, (_, shared, embargo) in CASES.items():
             for rtype, ids in (("dataset", w.datasets), ("assessment_run", w.runs), ("geochem_dataset", w.geochem),
-                               ("economics_project", w.econ), ("prospectivity_run", w.prospect)):
+                               ("economics_project", w.econ), ("prospectivity_run", w.prospect),
+                               ("workflow_run", w.workflow)):
                 if shared:
                     share(s, rtype, ids[case], "usgs", rights=shared, viewer="gsi")
                 if embargo:

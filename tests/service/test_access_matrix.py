@@ -28,7 +28,7 @@ from critmin.service.app import create_app
 from tests.service.access_world import CASES, PRINCIPALS, AccessWorld, can_download, can_view, marker, seed_access_world
 
 MISSING_ID = 987654
-KINDS = ("site", "run", "geochem", "econ", "prospect")
+KINDS = ("site", "run", "geochem", "econ", "prospect", "workflow")
 
 #: path parameter → (which ids of the world it takes, the marker kind); per route prefix where names repeat
 RECORD_PARAMS: dict[tuple[str, str], tuple[str, str]] = {
@@ -39,6 +39,7 @@ RECORD_PARAMS: dict[tuple[str, str], tuple[str, str]] = {
     ("/api/sharing/", "record_id"): ("datasets", "site"),
     ("/api/economics/", "project_id"): ("econ", "econ"),
     ("/api/prospectivity/", "run_id"): ("prospect", "prospect"),
+    ("/api/workflows/", "run_id"): ("workflow", "workflow"),
 }
 #: path parameters that are not record ids: a fixed value to call the route with
 FIXED_PARAMS: dict[tuple[str, str], str] = {
@@ -48,7 +49,8 @@ FIXED_PARAMS: dict[tuple[str, str], str] = {
 }
 #: routes that hand out files: the download right applies
 DOWNLOAD_ROUTES = {"/api/deposits/export", "/api/assessment/runs/{run_id}/totals.csv",
-                   "/api/prospectivity/runs/{run_id}/rasters/{name}.tif"}
+                   "/api/prospectivity/runs/{run_id}/rasters/{name}.tif",
+                   "/api/workflows/runs/{run_id}/report.pdf", "/api/workflows/runs/{run_id}/report.html"}
 #: query parameters a list route needs to return the seeded records
 LIST_PARAMS: dict[str, dict[str, Any]] = {
     "/api/deposits/sites": {"limit": 1000},
@@ -177,7 +179,8 @@ def test_list_and_export_routes_show_only_visible_records(world) -> None:
                                         ("/api/assessment/runs", "run"),
                                         ("/api/geochem/datasets", "geochem"),
                                         ("/api/economics/projects", "econ"),
-                                        ("/api/prospectivity/runs", "prospect")])
+                                        ("/api/prospectivity/runs", "prospect"),
+                                        ("/api/workflows/runs", "workflow")])
 def test_lists_show_exactly_the_visible_records(world, path, kind) -> None:
     client, w = world
     template = "/collections/{collection_id}/items" if path.startswith("/collections") else path

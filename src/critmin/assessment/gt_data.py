@@ -358,5 +358,5 @@ def read_cited_gt(path: str | Path, grade: str) -> GTData:
                                   names=list(raw["name"]), source=str(path), sha256=sha256_file(path),
                                   file=str(path))
     except InputError as exc:
-        col = gcol if exc.column == grade else exc.column
-        raise InputError(exc.detail, file=exc.file, row=exc.row, column=col) from None
+        column = gcol if exc.column == grade else exc.column
+        raise InputError(exc.detail, file=exc.file, row=exc.row, column=column) from None

@@ -62,11 +62,11 @@ def jsonable(obj: Any) -> Any:
     return obj
 
 
-def _strip_times(obj: Any) -> Any:
+def without_times(obj: Any) -> Any:
     if isinstance(obj, dict):
-        return {k: _strip_times(v) for k, v in obj.items() if k not in ("created_at", "started_at", "ended_at")}
+        return {k: without_times(v) for k, v in obj.items() if k not in ("created_at", "started_at", "ended_at")}
     if isinstance(obj, list):
-        return [_strip_times(v) for v in obj]
+        return [without_times(v) for v in obj]
     return obj
 
 
@@ -97,7 +97,7 @@ def result_sha256(steps: Mapping[str, StepOutcome]) -> str:
     for name, st in steps.items():
         arrays = {k: [str(v.dtype), list(v.shape), hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()]
                   for k, v in sorted(st.arrays.items())}
-        parts[name] = {"data": _strip_times(st.data), "arrays": arrays}
+        parts[name] = {"data": without_times(st.data), "arrays": arrays}
     return sha256_json(parts)
 
 
