@@ -42,9 +42,11 @@ def utcnow() -> datetime:
 
 @dataclass(frozen=True)
 class RunRecord:
-    """What produced a result: inputs' content hash, parameters, software version, seed, time.
+    """What produced a result: inputs' content hash, parameters, software version, seed, times, parents.
 
-    Re-running with the same inputs, parameters and seed reproduces the result bit for bit.
+    ``started_at`` is when the computation began (empty when the producer did not record it) and ``created_at``
+    when the result was made (its end); ``parents`` are the input hashes of the records it derived from.
+    Re-running with the same inputs, parameters and seed reproduces the result bit for bit (the times differ).
     """
 
     operation: str
@@ -54,6 +56,7 @@ class RunRecord:
     version: str = ""
     created_at: str = ""
     parents: tuple[str, ...] = ()
+    started_at: str = ""
 
     @classmethod
     def create(
@@ -64,8 +67,10 @@ class RunRecord:
         parameters: Mapping[str, Any] | None = None,
         seed: int | None = None,
         parents: Iterable[str] = (),
+        started_at: datetime | None = None,
     ) -> RunRecord:
-        """Build a record stamped with the installed critmin version and the current UTC time."""
+        """Build a record stamped with the installed critmin version and the current UTC time (the end);
+        ``started_at`` is when the computation began."""
         from critmin import __version__
 
         return cls(
@@ -76,6 +81,7 @@ class RunRecord:
             version=__version__,
             created_at=utcnow().isoformat(),
             parents=tuple(parents),
+            started_at=started_at.isoformat() if started_at is not None else "",
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from critmin.errors import InputError
-from critmin.provenance import RunRecord, sha256_json
+from critmin.provenance import RunRecord, sha256_json, utcnow
 from critmin.reference import load_table
 
 __all__ = [
@@ -422,6 +422,7 @@ def economic_filter(deposits: pd.DataFrame, params: EconomicParameters | None = 
     InputError
         Missing columns, negative tonnage or grades, an element without a price or mill recovery.
     """
+    started = utcnow()
     params = params or EconomicParameters()
     if "ore" not in deposits.columns and "ore_t" in deposits.columns:
         deposits = deposits.rename(columns={"ore_t": "ore"})
@@ -502,5 +503,5 @@ def economic_filter(deposits: pd.DataFrame, params: EconomicParameters | None = 
 
     inputs = sha256_json(pd.util.hash_pandas_object(deposits, index=False).to_list())
     rec = RunRecord.create("assessment.economic_filter", inputs_sha256=inputs, parameters=params.to_dict(),
-                           seed=seed)
+                           seed=seed, started_at=started)
     return EconomicFilterResult(deposits=out, totals=totals, elements=elements, parameters=params, provenance=rec)

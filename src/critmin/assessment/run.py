@@ -30,7 +30,7 @@ from critmin.assessment.pmf import DepositPmf
 from critmin.assessment.simulate import SimulationResult, pmf_content, simulate
 from critmin.assessment.statistics import moment_check
 from critmin.assessment.tonnage import PdfType
-from critmin.provenance import RunRecord, sha256_json
+from critmin.provenance import RunRecord, sha256_json, utcnow
 
 __all__ = ["AssessmentRun", "pmf_fingerprint", "run_assessment"]
 
@@ -135,6 +135,7 @@ def run_assessment(pmf: DepositPmf, gt: GTData, *, trials: int, seed: int, tonna
     -------
     AssessmentRun
     """
+    started = utcnow()
     options = {"tonnage_pdf": tonnage_pdf, "grade_pdf": grade_pdf, "truncate": bool(truncate),
                "joint": bool(joint)}
     model = GTModel.fit(gt, tonnage_pdf=tonnage_pdf, grade_pdf=grade_pdf, truncate=truncate, joint=joint)
@@ -154,5 +155,5 @@ def run_assessment(pmf: DepositPmf, gt: GTData, *, trials: int, seed: int, tonna
                               "economic": None if economic is None else economic.to_dict()}
     inputs = sha256_json({"gt_sha256": gt.sha256, "pmf": pmf_fingerprint(pmf), "parameters": params})
     record = RunRecord.create("assessment.run", inputs_sha256=inputs, parameters=params, seed=seed,
-                              parents=parents)
+                              parents=parents, started_at=started)
     return AssessmentRun(tract, pmf, gt, model, res, stats, check, options, econ, record)

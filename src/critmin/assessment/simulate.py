@@ -32,7 +32,7 @@ import pandas as pd
 
 from critmin.assessment.gt_model import GTModel
 from critmin.errors import InputError
-from critmin.provenance import RunRecord, sha256_json
+from critmin.provenance import RunRecord, sha256_json, utcnow
 
 STREAM_BLOCK_TRIALS = 5_000
 """Trials per independent random stream (fixed: results do not depend on chunking)."""
@@ -171,6 +171,7 @@ def simulate(pmf: PmfLike, model: GTModel, *, trials: int, seed: int, per_deposi
     workers
         Threads (default: CPU count). Does not change the result.
     """
+    started = utcnow()
     if chunk_trials < 1:
         raise InputError(f"chunk_trials = {chunk_trials}; expected ≥ 1")
     k = len(model.elements)
@@ -206,6 +207,7 @@ def simulate(pmf: PmfLike, model: GTModel, *, trials: int, seed: int, per_deposi
         parameters={"trials": trials, "per_deposit": per_deposit, "stream_block_trials": STREAM_BLOCK_TRIALS,
                     "pmf_method": getattr(pmf, "method", None), "model": model.to_dict()},
         seed=seed,
+        started_at=started,
     )
     return SimulationResult(totals, deposits, quantities, list(model.elements), model.tonnage_name, trials, seed,
                             prov)

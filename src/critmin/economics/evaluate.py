@@ -24,7 +24,7 @@ from scipy.optimize import brentq
 from critmin.economics.cashflow import ROWS, CashFlows, cash_flows
 from critmin.economics.metrics import IrrResult, irr, npv, payback
 from critmin.economics.project import Project
-from critmin.provenance import RunRecord
+from critmin.provenance import RunRecord, utcnow
 
 __all__ = ["EconResult", "Metrics", "breakeven_multiplier", "evaluate"]
 
@@ -155,6 +155,7 @@ def breakeven_multiplier(project: Project, stream: str = "post_tax_fcf") -> floa
 
 def evaluate(project: Project) -> EconResult:
     """Evaluate a validated project (deterministic base case)."""
+    started = utcnow()
     cf = cash_flows(project)
     r = {k: v[0] for k, v in cf.rows.items()}
     post, pre, att = (_metrics(r[k], project) for k in ("post_tax_fcf", "pre_tax_fcf", "investor_fcf"))
@@ -207,7 +208,7 @@ def evaluate(project: Project) -> EconResult:
         if st in ("secondary", "partial", "unsourced"):
             warnings.append(f"fiscal regime {project.fiscal.regime!r} is {st}: check its terms against the law")
     rec = RunRecord.create("economics.evaluate", inputs_sha256=project.inputs_sha256,
-                           parameters={"source_file": project.source_file})
+                           parameters={"source_file": project.source_file}, started_at=started)
     return EconResult(project=project, flows=cf, post_tax=post, pre_tax=pre, attributable=att,
                       unit_costs=unit_costs, breakeven_price=(m * avg_price if (m is not None and avg_price) else None),
                       breakeven_price_multiplier=m, government_take=take,

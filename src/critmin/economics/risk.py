@@ -44,7 +44,7 @@ from critmin.economics.metrics import discount_factors, npv
 from critmin.economics.project import Project
 from critmin.errors import InputError
 from critmin.progress import Progress, no_progress
-from critmin.provenance import RunRecord, sha256_json
+from critmin.provenance import RunRecord, sha256_json, utcnow
 
 __all__ = ["DRIVERS", "MonteCarloResult", "SensitivityResult", "monte_carlo", "sensitivities"]
 
@@ -167,6 +167,7 @@ def monte_carlo(project: Project, *, draws: int, seed: int, progress: Progress =
     InputError
         If ``draws`` < 2 or the correlation matrix is not a valid correlation matrix.
     """
+    started = utcnow()
     if draws < 2:
         raise InputError(f"draws = {draws}: expected at least 2")
     rs = project.risk
@@ -210,7 +211,7 @@ def monte_carlo(project: Project, *, draws: int, seed: int, progress: Progress =
     summary.update({f"attributable_{k}": val for k, val in _summary(att).items()})
     rec = RunRecord.create("economics.montecarlo", inputs_sha256=project.inputs_sha256,
                            parameters={"draws": draws, "risk": sha256_json(rs.__dict__),
-                                       "price_model": rs.price_model}, seed=seed)
+                                       "price_model": rs.price_model}, seed=seed, started_at=started)
     return MonteCarloResult(npv=res, attributable_npv=att, summary=summary,
                             inputs={"price": price, "opex": opex, "capex": capex, "grade_recovery": output,
                                     "delay_years": delay.astype(float)}, provenance=rec)

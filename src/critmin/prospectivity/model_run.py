@@ -21,7 +21,7 @@ from critmin.prospectivity.raster import DEFAULT_CHUNK, check_same_grid, read_la
 from critmin.prospectivity.response import LayerWeights, posterior, write_response
 from critmin.prospectivity.validation import Background, validate
 from critmin.prospectivity.wofe import Generalization, WeightsType, calculate_weights
-from critmin.provenance import RunRecord, sha256_files
+from critmin.provenance import RunRecord, sha256_files, utcnow
 
 __all__ = ["LayerSpec", "run_wofe_model"]
 
@@ -45,6 +45,7 @@ def run_wofe_model(layers: Sequence[LayerSpec], deposits: Path, out_dir: Path, *
     Files written to ``out_dir``: ``posterior.tif``, ``posterior_std.tif``, ``posterior_confidence.tif`` (COGs)
     and ``weights_<layer>.csv`` per layer.
     """
+    started = utcnow()
     if not layers:
         raise InputError("a model needs at least one evidence layer")
     total_steps = len(layers) + 5
@@ -96,7 +97,7 @@ def run_wofe_model(layers: Sequence[LayerSpec], deposits: Path, out_dir: Path, *
                             parameters={"layers": [{"name": n, "weights_type": s.weights_type,
                                                     "generalize": s.generalize, "threshold": s.threshold}
                                                    for n, s in zip(names, layers, strict=True)],
-                                        "unit_cell_km2": unit_cell_km2, "count": count})
+                                        "unit_cell_km2": unit_cell_km2, "count": count}, started_at=started)
     return {"model": "weights-of-evidence", "layers": names, "weights": tables, "response": resp.to_dict(),
             "validation": val, "outputs": outputs, "deposits": cells.to_dict(), "grid": grid.to_dict(),
             "provenance": prov.to_dict()}

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from critmin.errors import InputError
-from critmin.provenance import RunRecord, sha256_json
+from critmin.provenance import RunRecord, sha256_json, utcnow
 from critmin.supply.commodities import STAGES, resolve_commodity
 from critmin.supply.concentration import hhi
 from critmin.supply.governance import governance_scores, known_iso3
@@ -142,6 +142,7 @@ def add_supply(schedule: pd.DataFrame, *, partner_demand_t: Mapping[str, float] 
         Naming the column of a schedule it cannot read or convert (missing column, unknown commodity, stage,
         country, basis or unit, negative quantity, fraction outside 0–1).
     """
+    started = utcnow()
     missing = [c for c in SCHEDULE_COLUMNS if c not in schedule.columns]
     if missing:
         raise InputError(f"schedule lacks column(s) {', '.join(missing)}; expected {', '.join(SCHEDULE_COLUMNS)}",
@@ -210,5 +211,5 @@ def add_supply(schedule: pd.DataFrame, *, partner_demand_t: Mapping[str, float] 
                         "partner_risk_before": hw_b, "partner_risk_after": hw_a * (1 - (secured or 0.0))})
     rec = RunRecord.create("supply.diversification.add_supply",
                            inputs_sha256=sha256_json(schedule.astype(str).to_dict("list")),
-                           parameters={"partner_demand_t": dict(partner_demand_t or {})})
+                           parameters={"partner_demand_t": dict(partner_demand_t or {})}, started_at=started)
     return DiversificationResult(pd.DataFrame(out), sorted(set(notes)), rec)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from critmin.errors import InputError
-from critmin.provenance import RunRecord, sha256_json
+from critmin.provenance import RunRecord, sha256_json, utcnow
 from critmin.supply.price_response import clear_market
 from critmin.supply.production import stage_production
 
@@ -138,6 +138,7 @@ def run_scenario(doc: dict[str, Any], *, user: pd.DataFrame | None = None) -> Sc
     InputError
         Naming the TOML key for a missing or out-of-range value, an unknown country, or a missing citation.
     """
+    started = utcnow()
     path = str(doc.get("_path", "<scenario>"))
     sc = _section(doc, "scenario", path)
     rs = _section(doc, "restriction", path)
@@ -235,7 +236,7 @@ def run_scenario(doc: dict[str, Any], *, user: pd.DataFrame | None = None) -> Sc
             notes.append(f"{int((~valid).sum())} draws with ε_s < 0 or ε_d ≥ 0 were discarded")
     params = {k: v for k, v in doc.items() if not k.startswith("_")}
     rec = RunRecord.create("supply.scenario", inputs_sha256=sha256_json([params, rows.to_dict("list")]),
-                           parameters=params, seed=int(mcs["seed"]) if mcs else None)
+                           parameters=params, seed=int(mcs["seed"]) if mcs else None, started_at=started)
     return ScenarioResult(
         name=str(sc.get("name", "")), commodity=prod.commodity, stage=prod.stage, year=prod.year,
         start=start.isoformat(), end=(start + timedelta(days=duration)).isoformat(),
