@@ -56,8 +56,15 @@ class EconomicStep:
 
 
 def load_gt(source: str, path: Path | None, grade: str, inventory: pd.DataFrame | None,
-            deposit_types: list[str]) -> GTData:
-    """GT data from a CSV (``read_gt`` layout) or from knowledge-base inventories of the named deposit types."""
+            deposit_types: list[str], *, kb_commodity: str | None = None,
+            kb_material_forms: list[str] | None = None) -> GTData:
+    """GT data from a CSV (cited layout or MapMark4's) or from knowledge-base inventories.
+
+    Knowledge-base inventory lines are kept when their site is of one of ``deposit_types``, their commodity is
+    ``kb_commodity`` (default ``grade``) and, if given, their material form (the grade's basis, e.g. ``TREO`` or
+    ``REO``) is one of ``kb_material_forms``; :meth:`GTData.from_inventory` then takes each site's largest
+    tonnage and its grade.
+    """
     if path is not None:
         with open(path, encoding="utf-8", errors="replace") as fh:
             head = fh.readline()
@@ -70,7 +77,11 @@ def load_gt(source: str, path: Path | None, grade: str, inventory: pd.DataFrame 
         inv = inventory
         if deposit_types and "deposit_type" in inv.columns:
             inv = inv[inv["deposit_type"].isin(deposit_types)]
-        gt = GTData.from_inventory(inv, commodities=[grade], source="knowledge base inventories")
+        inv = inv[inv["commodity"].astype(str) == (kb_commodity or grade)]
+        if kb_material_forms:
+            inv = inv[inv["material_form"].isin(kb_material_forms)]
+        gt = GTData.from_inventory(inv.assign(commodity=grade), commodities=[grade],
+                                   source="knowledge base inventories")
     if grade not in gt.elements:
         raise InputError(f"the GT data have no {grade!r} grade (they have {', '.join(gt.elements) or 'none'}); set "
                          "resource.grade to one of them", file=source, column="resource.grade")
@@ -110,7 +121,9 @@ def resource_step(spec_resource: dict[str, Any], paths: dict[str, Path], *, sour
                   progress: Callable[[int, int], None] | None = None) -> ResourceStep:
     """Fit the GT model, build the pmf and simulate the tract's undiscovered deposits (per deposit kept)."""
     grade = str(spec_resource["grade"])
-    gt = load_gt(source, paths.get("resource.gt"), grade, inventory, deposit_types)
+    gt = load_gt(source, paths.get("resource.gt"), grade, inventory, deposit_types,
+                 kb_commodity=spec_resource.get("kb_commodity"),
+                 kb_material_forms=spec_resource.get("kb_material_forms"))
     if len(gt.elements) > 1:  # keep the basis only: the workflow follows one commodity
         gt = GTData.from_arrays(gt.ore_t, gt.grades_pct[[grade]], ids=gt.ids, names=gt.names, source=gt.source,
                                 sha256=gt.sha256)

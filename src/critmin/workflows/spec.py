@@ -6,7 +6,8 @@ worked example)::
     [workflow]         name, seed (required), horizon_years (25), draws (2000: uncertainty draws of step 5)
     [tract]            name; polygon = [[lon, lat], …] (WGS 84) | raster + threshold | raster + top_percent;
                        deposits = "knowledge_base" | CSV (name, lon, lat[, deposit_type]); deposit_types = [...]
-    [resource]         gt = CSV (read_gt layout) | "knowledge_base"; grade (basis column, e.g. "TREO");
+    [resource]         gt = CSV (cited or MapMark4 layout) | "knowledge_base" (+ kb_commodity, kb_material_forms);
+                       grade (basis column, e.g. "TREO");
                        tonnage_pdf, grade_pdf ("normal"|"kde"); trials; ndpr_fraction + ndpr_source;
                        [resource.deposit_number] method = "deposit_density" (model) | "negative_binomial" |
                        "mark3" (estimates = CSV) | "pmf" (pmf = CSV)
@@ -280,6 +281,10 @@ def _check_resource(c: _Check, r: dict[str, Any]) -> None:
     if not isinstance(r.get("gt"), str):
         raise c.fail("resource.gt", "missing; expected a grade–tonnage CSV or 'knowledge_base'")
     c.text(r, "grade", "resource")
+    c.text(r, "kb_commodity", "resource", required=False)
+    forms = r.get("kb_material_forms", [])
+    if not isinstance(forms, list) or not all(isinstance(x, str) for x in forms):
+        raise c.fail("resource.kb_material_forms", "expected a list such as ['TREO', 'REO']")
     c.choice(r, "tonnage_pdf", "resource", ("normal", "kde"), "normal")
     c.choice(r, "grade_pdf", "resource", ("normal", "kde"), "normal")
     c.number(r, "trials", "resource", lo=100, hi=1_000_000, integer=True, default=10_000)
