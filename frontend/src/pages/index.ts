@@ -9,6 +9,7 @@ import { geochemPage } from "./geochem";
 import { prospectivityPage } from "./prospectivity";
 import { economicsPage } from "./economics";
 import { supplyPage } from "./supply";
+import { workflowPage } from "./workflow";
 
 export type { Page, PageContext } from "./types";
 
@@ -19,5 +20,6 @@ export const pages: Page[] = [
   assessmentPage,
   economicsPage,
   supplyPage,
+  workflowPage,
   aboutPage,
 ];

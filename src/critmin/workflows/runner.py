@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from critmin.errors import InputError
-from critmin.provenance import sha256_json, utcnow
+from critmin.provenance import sha256_json
 from critmin.workflows.spec import KNOWLEDGE_BASE, WorkflowSpec
 
 __all__ = ["STEPS", "StepOutcome", "WorkflowResult", "jsonable", "result_sha256", "run_workflow", "step_seed"]
@@ -38,6 +39,11 @@ STEP_TITLES = {"tract": "1 Tract", "resource": "2 Undiscovered resource", "econo
 
 WorkflowProgress = Callable[[str, float, str], None]
 """``progress(step, fraction_of_step_done, message)``."""
+
+
+def _now() -> str:
+    """UTC time with microseconds (step durations are often below a second)."""
+    return datetime.now(UTC).isoformat()
 
 
 def step_seed(seed: int, step: str) -> int:
@@ -224,7 +230,7 @@ def run_workflow(spec: WorkflowSpec, *, sites: pd.DataFrame | None = None, inven
                "project": ["economic_filter"], "supply": ["project", "economic_filter"]}
     from critmin import __version__
 
-    started = utcnow().isoformat()
+    started = _now()
     outcomes: dict[str, StepOutcome] = {}
     objects: dict[str, Any] = {}
     for name in STEPS:
@@ -235,12 +241,12 @@ def run_workflow(spec: WorkflowSpec, *, sites: pd.DataFrame | None = None, inven
                            "inputs": {k: v for k, v in inputs.items() if k.split(".")[0] in sections[name]},
                            "kb": kb_hash["sites"] if name == "tract" else kb_hash["inventory"] if name == "resource"
                            else ""})
-        t0 = utcnow().isoformat()
+        t0 = _now()
         hit = cache.get(key)
         if hit is not None:
             data, arrays = hit
             say(name, 1.0, f"{STEP_TITLES[name]}: from the cache")
-            outcomes[name] = StepOutcome(name, key, data, arrays, True, t0, utcnow().isoformat(), seed, parents)
+            outcomes[name] = StepOutcome(name, key, data, arrays, True, t0, _now(), seed, parents)
             continue
         say(name, 0.0, f"{STEP_TITLES[name]}: running")
         try:
@@ -256,7 +262,7 @@ def run_workflow(spec: WorkflowSpec, *, sites: pd.DataFrame | None = None, inven
         cache.put(key, data, arrays)
         if keep_objects and obj is not None:
             objects[name] = obj
-        outcomes[name] = StepOutcome(name, key, data, arrays, False, t0, utcnow().isoformat(), seed, parents)
+        outcomes[name] = StepOutcome(name, key, data, arrays, False, t0, _now(), seed, parents)
         say(name, 1.0, f"{STEP_TITLES[name]}: done")
-    return WorkflowResult(spec=spec, steps=outcomes, started_at=started, ended_at=utcnow().isoformat(),
+    return WorkflowResult(spec=spec, steps=outcomes, started_at=started, ended_at=_now(),
                           objects=objects)
