@@ -219,7 +219,7 @@ def _get(doc: Mapping[str, Any], key: tuple[str, ...]) -> Any:
 
 def parse_workflow(doc: Mapping[str, Any], *, source: str = "<workflow>", base_dir: str | Path = ".") -> WorkflowSpec:
     """Validate a workflow document already parsed into a mapping (see the module docstring)."""
-    d = json.loads(json.dumps(doc))  # plain JSON types; refuses NaN-free non-JSON values early
+    d = json.loads(json.dumps(doc, default=str))  # plain JSON types (TOML dates become ISO text)
     c = _Check(d, source)
     base = Path(base_dir)
     wf = c.section("workflow")

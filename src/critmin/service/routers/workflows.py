@@ -11,6 +11,8 @@ file. ``GET /runs/{id}/report.pdf|.html`` renders the report, ``/provenance`` th
 
 from __future__ import annotations
 
+import os
+import threading
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -205,8 +207,16 @@ def _report(run_id: int, session: Any, viewer: str | None, kind: str) -> Path:
         raise NotFoundError(f"workflow run {run_id} is {r.status}; its report exists when it is done")
     d = Path(r.artefact_dir)
     pdf, html = d / "report.pdf", d / "report.html"
-    if not pdf.exists() or not html.exists():
-        write_workflow_report(load_run(d), pdf, html_path=html)
+    if not pdf.exists() or not html.exists():  # rendered once, then served; written aside and moved in
+        tag = f"{os.getpid()}.{threading.get_ident()}"
+        tmp_pdf, tmp_html = d / f".report.{tag}.pdf", d / f".report.{tag}.html"
+        try:
+            write_workflow_report(load_run(d), tmp_pdf, html_path=tmp_html)
+            os.replace(tmp_html, html)
+            os.replace(tmp_pdf, pdf)
+        finally:
+            tmp_pdf.unlink(missing_ok=True)
+            tmp_html.unlink(missing_ok=True)
     return pdf if kind == "pdf" else html
 
 
