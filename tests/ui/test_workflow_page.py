@@ -146,6 +146,8 @@ def test_draw_tract_run_workflow_and_report(ui_page: Any, live_server: str, scre
     assert value("#wf-hhi-before") == last["before"]["hhi"]
     assert value("#wf-reliance-before") == last["partner"]["import_reliance_before"]
     assert value("#wf-hhi-after") == last["after"]["hhi"]["q50"][-1]
+    assert value("#wf-geopolrisk-before") == last["geopolrisk"]["before"]["geopolrisk"]
+    assert value("#wf-geopolrisk-after") == last["geopolrisk"]["after"]["geopolrisk"]["q50"][-1]
 
     # the report is a PDF; the run-record link gives the provenance JSON of this run
     pdf = page.request.get(live_server + page.get_attribute("#wf-report-pdf", "href"))

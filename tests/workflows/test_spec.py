@@ -49,6 +49,8 @@ def test_the_example_is_valid_and_hashes_its_inputs(example) -> None:
     (lambda d: d["supply"].pop("demand_source"), "supply.demand_source", "missing"),
     (lambda d: d["supply"]["disruption"].update(import_share=2), "supply.disruption.import_share", "outside"),
     (lambda d: d.pop("supply"), "supply", "missing section"),
+    (lambda d: d["supply"].update(import_shares={"CHN": 0.9, "AUS": 0.2}), "supply.import_shares", "sum to more"),
+    (lambda d: d["supply"].pop("import_shares_source"), "supply.import_shares_source", "missing"),
 ])
 def test_bad_keys_are_named(edit, key, text) -> None:  # type: ignore[no-untyped-def]
     doc = _doc()

@@ -115,3 +115,41 @@ def test_supply_bands_are_ordered_and_start_after_construction(run) -> None:  # 
     assert all(a <= b <= c for a, b, c in zip(band["q10"], band["q50"], band["q90"], strict=True))
     assert s["prob_producing"][:3] == [0.0, 0.0, 0.0]  # three construction years
     assert 0 < max(s["prob_producing"]) <= s["prob_built"] <= 1
+
+
+def test_partner_geopolrisk_equals_the_geopolrisk_module() -> None:
+    """With nothing added, the workflow's partner GeoPolRisk is :func:`critmin.supply.criticality.geopolrisk.score`
+    on the same country-level inputs (that module reproduces geopolrisk-py's USA 2022 reference case)."""
+    from critmin.supply.criticality.geopolrisk import score
+    from critmin.supply.supply_impact import StageBase, partner_geopolrisk
+
+    base = StageBase("REE", "mine", 2023, "t", "test", {"CHN": 240000.0, "USA": 43000.0, "AUS": 18000.0,
+                                                       "IND": 2900.0}, 0.0,
+                     {"CHN": 0.62, "USA": 0.45, "AUS": 0.28, "IND": 0.61})
+    shares = {"CHN": 0.7, "AUS": 0.2, "USA": 0.1}
+    got = partner_geopolrisk(base, "IND", 0.0, partner="IND", demand_t=6000, domestic_t=2900, offtake_t=0.0,
+                             import_shares=shares)
+    imports = pd.DataFrame({"quantity_t": [3100 * v for v in shares.values()], "value_kusd": [1.0, 1.0, 1.0],
+                            "governance": [base.governance[c] for c in shares]})
+    want = score(base.quantities, 2900, imports)
+    assert got["geopolrisk"] == pytest.approx(want.score, rel=1e-12)
+    assert got["import_risk"] == pytest.approx(want.import_risk, rel=1e-12)
+    # the project's output in the partner country is domestic: imports and the import risk fall
+    after = partner_geopolrisk(base, "IND", np.array([1000.0]), partner="IND", demand_t=6000, domestic_t=2900,
+                               offtake_t=np.array([1000.0]), import_shares=shares)
+    assert after["import_risk"][0] == pytest.approx(2100 * 0.62 * 0 + (2100 * (0.7 * 0.62 + 0.2 * 0.28 + 0.1 * 0.45))
+                                                    / 6000, rel=1e-12)
+    # an offtake from a project abroad is an import from that country, displacing the others pro rata
+    abroad = partner_geopolrisk(base, "AUS", np.array([1000.0]), partner="IND", demand_t=6000, domestic_t=2900,
+                                offtake_t=np.array([1000.0]), import_shares=shares)
+    mix = 0.7 * 0.62 + 0.2 * 0.28 + 0.1 * 0.45
+    assert abroad["import_risk"][0] == pytest.approx((1000 * 0.28 + 2100 * mix) / 6000, rel=1e-12)
+
+
+def test_the_example_reports_the_partner_geopolrisk(run) -> None:  # type: ignore[no-untyped-def]
+    _, res = run
+    gp = res.steps["supply"].data["stages"]["separation"]["geopolrisk"]
+    assert gp["before"]["geopolrisk"] == pytest.approx(gp["before"]["hhi"] * gp["before"]["import_risk"])
+    assert gp["before"]["hhi"] == pytest.approx(0.81)
+    assert all(a <= b for a, b in zip(gp["after"]["geopolrisk"]["q50"], [gp["before"]["geopolrisk"]] * 99,
+                                      strict=False))

@@ -60,10 +60,13 @@ def _print_summary(run_id: int, steps: dict[str, Any], sha: str) -> None:
                   f"{_fmt(ev['npv'], 'M', 1e6, 1)} {ev['currency']}, IRR {irr}; P(NPV < 0) {mc['prob_negative']:.2f}")
     year_i = min(10, len(s["years"]) - 1)
     for stage, d in s["stages"].items():
+        gp = d.get("geopolrisk")
+        risk = "" if not gp else (f"; {s['partner']} GeoPolRisk {gp['before']['geopolrisk']:.3f} → "
+                                  f"{gp['after']['geopolrisk']['q50'][year_i]:.3f}")
         console.print(f"5 supply, {stage} ({s['years'][year_i]}): HHI {d['before']['hhi']:,.0f} → "
                       f"{d['after']['hhi']['q50'][year_i]:,.0f} (q10–q90 {d['after']['hhi']['q10'][year_i]:,.0f}–"
                       f"{d['after']['hhi']['q90'][year_i]:,.0f}); governance-weighted {d['before']['hhi_wgi']:,.0f} "
-                      f"→ {d['after']['hhi_wgi']['q50'][year_i]:,.0f}")
+                      f"→ {d['after']['hhi_wgi']['q50'][year_i]:,.0f}{risk}")
 
 
 def _execute(db: Database, run_id: int, *, use_cache: bool, quiet: bool) -> dict[str, Any]:

@@ -300,6 +300,14 @@ def _supply(s: Mapping[str, Any]) -> dict[str, Any]:
             exposure.append({"label": f"shortfall under the disruption (t {s.get('basis', '')}/yr)",
                              "before": fmt_t(dis["shortfall_t_before"]), "median": fmt_t(sf["q50"]),
                              "band": f"{fmt_t(sf['q10'])} – {fmt_t(sf['q90'])}", "mean": fmt_t(sf.get("mean"))})
+        gp = st.get("geopolrisk")
+        if gp:
+            for key, label in (("import_risk", "import risk Σ g·f / (p + F)"), ("geopolrisk", "GeoPolRisk score")):
+                q = _band_at(gp["after"][key], i)
+                exposure.append({"label": label, "before": fmt_num(gp["before"][key], 3),
+                                 "median": fmt_num(q["q50"], 3),
+                                 "band": f"{fmt_num(q['q10'], 3)} – {fmt_num(q['q90'], 3)}",
+                                 "mean": fmt_num(q.get("mean"), 3)})
         base = st.get("base") or {}
         stages.append({"name": name, "conc": conc, "exposure": exposure,
                        "hhi_before": fmt_hhi(b.get("hhi")), "hhi_after": fmt_hhi(_band_at(a["hhi"], i)["q50"]),
@@ -328,6 +336,7 @@ def _assumptions(doc: Mapping[str, Any]) -> dict[str, Any]:
     sections += [(name, _flatten(v)) for name, v in doc.items() if name not in SECTIONS and isinstance(v, Mapping)]
     sources = []
     for path, label in ((("supply", "demand_source"), "partner demand"),
+                        (("supply", "import_shares_source"), "partner import origins (GeoPolRisk)"),
                         (("supply", "disruption", "import_share_source"), "import share of the restricting countries"),
                         (("resource", "ndpr_source"), "NdPr share of the basis")):
         cur: Any = doc

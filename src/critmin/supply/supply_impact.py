@@ -13,7 +13,12 @@ quantities for thousands of draws × years at once. This module holds the closed
 - the partner's net import reliance, ``NIR = max(0, D − P − S) / D`` for demand ``D``, domestic production ``P``
   and secured new supply ``S`` (the USGS definition, apparent consumption replaced by the stated demand), and the
   shortfall of a disruption, ``imports × restricted import share × withheld fraction`` (the direct shortfall of
-  :func:`critmin.supply.scenarios.run_scenario`, now with imports reduced by the new supply).
+  :func:`critmin.supply.scenarios.run_scenario`, now with imports reduced by the new supply);
+- the partner's GeoPolRisk (:func:`partner_geopolrisk`, the formula of
+  :mod:`critmin.supply.criticality.geopolrisk`): ``HHI × Σ g_i f_i / (p + F)`` with the production HHI after the
+  addition, domestic production ``p`` (plus the project's output when it is in the partner country), imports
+  ``F = max(0, D − p)`` split by the partner's import shares — an offtake from a project abroad is an import from
+  the project's country and displaces the other imports pro rata.
 
 References
 ----------
@@ -36,7 +41,12 @@ from critmin.errors import InputError
 from critmin.supply.diversification import _base
 from critmin.supply.governance import governance_scores
 
-__all__ = ["StageBase", "concentration_after", "disruption_shortfall", "import_reliance", "stage_base"]
+__all__ = ["UNATTRIBUTED_GOVERNANCE", "StageBase", "concentration_after", "disruption_shortfall", "import_reliance",
+           "partner_geopolrisk", "stage_base"]
+
+UNATTRIBUTED_GOVERNANCE = 0.5
+"""Normalised governance of imports whose origin the import shares leave unattributed (the value geopolrisk-py
+uses for a partner without a WGI score; flagged in the result)."""
 
 
 @dataclass(frozen=True)
@@ -124,3 +134,59 @@ def disruption_shortfall(demand_t: float, domestic_t: float, supplied_t: np.ndar
             raise InputError(f"{name} = {v}; expected a fraction in [0, 1]", column=name)
     imports = import_reliance(demand_t, domestic_t, supplied_t) * demand_t
     return imports * restricted_import_share * withheld_fraction
+
+
+def partner_geopolrisk(base: StageBase, country: str, added: np.ndarray | float, *, partner: str, demand_t: float,
+                       domestic_t: float, offtake_t: np.ndarray | float,
+                       import_shares: dict[str, float]) -> dict[str, np.ndarray]:
+    """The partner's GeoPolRisk after ``added`` (table unit) of new production in ``country``.
+
+    Parameters
+    ----------
+    base, country, added
+        As for :func:`concentration_after`.
+    partner, demand_t, domestic_t
+        The importer, its demand and its own production (t of the schedule's basis).
+    offtake_t
+        New supply secured by the partner (t of the basis): the project's whole output when ``country`` is the
+        partner (then domestic), else its offtake (an import from ``country``).
+    import_shares
+        ISO3 → fraction of the partner's imports (sum ≤ 1; the remainder is unattributed, governance
+        :data:`UNATTRIBUTED_GOVERNANCE`).
+
+    Returns
+    -------
+    dict
+        ``hhi`` (0–1), ``import_risk`` (Σ g_i f_i / (p + F)) and ``geopolrisk`` (their product), shaped as ``added``.
+
+    References
+    ----------
+    Gemechu, E.D., and others, 2016, doi:10.1111/jiec.12279.
+    """
+    total = sum(import_shares.values())
+    if total > 1 + 1e-9 or any(v < 0 for v in import_shares.values()):
+        raise InputError(f"import shares sum to {total:.3f}; expected fractions summing to at most 1",
+                         column="import_shares")
+    g = {c: base.governance[c] if c in base.governance else _governance(c, base.year) for c in import_shares}
+    g_mix = sum(import_shares[c] * g[c] for c in import_shares) + (1 - total) * UNATTRIBUTED_GOVERNANCE
+    conc = concentration_after(base, country, added)
+    o = np.asarray(offtake_t, dtype=float)
+    if country == partner:
+        dom = domestic_t + o
+        imports = np.maximum(0.0, demand_t - dom)
+        numerator = imports * g_mix
+    else:
+        dom = np.full(o.shape, float(domestic_t))
+        imports = np.maximum(0.0, demand_t - dom)
+        from_project = np.minimum(o, imports)
+        g_c = base.governance[country] if country in base.governance else _governance(country, base.year)
+        numerator = from_project * g_c + (imports - from_project) * g_mix
+    denom = dom + imports
+    risk = np.divide(numerator, denom, out=np.zeros_like(numerator, dtype=float), where=denom > 0)
+    h = conc["hhi"] / 10_000
+    return {"hhi": h, "import_risk": risk, "geopolrisk": h * risk}
+
+
+def _governance(code: str, year: int) -> float:
+    scores, _ = governance_scores([code], year)
+    return scores[code]

@@ -16,6 +16,7 @@ worked example)::
                        representative = "median" | "p25" | "p75"; recovery; capex_exponent (0.6);
                        max_annual_output (market-constrained plant size); montecarlo_draws
     [supply]           commodity, basis, stages, partner, demand_t + demand_source,
+                       import_shares {ISO3 = fraction} + import_shares_source (the partner's GeoPolRisk),
                        [supply.disruption] countries, fraction, import_share + import_share_source
 
 Every path is relative to the workflow file. :func:`load_workflow` validates the whole document before any step
@@ -326,6 +327,15 @@ def _check_supply(c: _Check, s: dict[str, Any]) -> None:
         raise c.fail("supply.partner", f"{partner!r} is not an ISO3 country code")
     c.number(s, "demand_t", "supply", lo=1e-9)
     c.text(s, "demand_source", "supply")
+    shares = s.get("import_shares")
+    if shares is not None:
+        if not isinstance(shares, Mapping) or not shares:
+            raise c.fail("supply.import_shares", "expected a table of ISO3 = fraction of the partner's imports")
+        for k in shares:
+            c.number(shares, k, "supply.import_shares", lo=0, hi=1)
+        if sum(float(v) for v in shares.values()) > 1 + 1e-9:
+            raise c.fail("supply.import_shares", "the shares sum to more than 1")
+        c.text(s, "import_shares_source", "supply")
     dis = s.get("disruption")
     if dis is not None:
         if not isinstance(dis, Mapping):
@@ -334,5 +344,6 @@ def _check_supply(c: _Check, s: dict[str, Any]) -> None:
         if not isinstance(ctry, list) or not ctry:
             raise c.fail("supply.disruption.countries", "expected a list of ISO3 codes, e.g. ['CHN']")
         c.number(dis, "fraction", "supply.disruption", lo=0, hi=1)
-        c.number(dis, "import_share", "supply.disruption", lo=0, hi=1)
-        c.text(dis, "import_share_source", "supply.disruption")
+        if shares is None or "import_share" in dis:  # else the restricted countries' import shares are summed
+            c.number(dis, "import_share", "supply.disruption", lo=0, hi=1)
+            c.text(dis, "import_share_source", "supply.disruption")

@@ -28,7 +28,13 @@ from critmin.errors import InputError
 from critmin.provenance import RunRecord, sha256_json
 from critmin.supply.commodities import check_stage, resolve_commodity
 from critmin.supply.diversification import convert_quantity
-from critmin.supply.supply_impact import concentration_after, disruption_shortfall, import_reliance, stage_base
+from critmin.supply.supply_impact import (
+    concentration_after,
+    disruption_shortfall,
+    import_reliance,
+    partner_geopolrisk,
+    stage_base,
+)
 from critmin.workflows.project import scaled_output
 
 __all__ = ["SupplyStep", "supply_step"]
@@ -101,6 +107,7 @@ def supply_step(sec: dict[str, Any], project: dict[str, Any], project_arrays: di
         partner_rule = f"offtake of {frac:.0%} for the first {off['years']} production years"
     demand = float(sec["demand_t"])
     dis = sec.get("disruption")
+    shares = {str(k).upper(): float(v) for k, v in dict(sec.get("import_shares") or {}).items()}
     stages: dict[str, Any] = {}
     for stage_name in sec["stages"]:
         stage = check_stage(str(stage_name))
@@ -117,12 +124,24 @@ def supply_step(sec: dict[str, Any], project: dict[str, Any], project_arrays: di
                         "import_reliance_before": float(import_reliance(demand, domestic, 0.0)),
                         "import_reliance_after": _band(import_reliance(demand, domestic, to_partner))},
         }
+        if shares:
+            kw = {"partner": partner, "demand_t": demand, "domestic_t": domestic, "import_shares": shares}
+            gb = partner_geopolrisk(base, country, 0.0, offtake_t=0.0, **kw)  # type: ignore[arg-type]
+            ga = partner_geopolrisk(base, country, added * factor, offtake_t=to_partner, **kw)  # type: ignore[arg-type]
+            entry["geopolrisk"] = {
+                "import_shares": shares, "source": str(sec.get("import_shares_source", "")),
+                "before": {k_: float(v) for k_, v in gb.items()},
+                "after": {k_: _band(ga[k_]) for k_ in ("hhi", "import_risk", "geopolrisk")},
+                "note": "GeoPolRisk = production HHI (0–1) × Σ g_i f_i / (p + F) (Gemechu et al. 2016); "
+                        "unattributed imports at governance 0.5"}
         if dis:
             restricted = [str(c).upper() for c in dis["countries"]]
-            share, frac = float(dis["import_share"]), float(dis["fraction"])
+            frac = float(dis["fraction"])
+            share = float(dis["import_share"]) if "import_share" in dis else \
+                sum(shares.get(c, 0.0) for c in restricted)
             entry["disruption"] = {
                 "countries": restricted, "fraction": frac, "import_share": share,
-                "import_share_source": str(dis.get("import_share_source", "")),
+                "import_share_source": str(dis.get("import_share_source") or sec.get("import_shares_source", "")),
                 "restricted_share_of_stage": float(sum(base.quantities.get(c, 0.0) for c in restricted) / base.total),
                 "shortfall_t_before": float(disruption_shortfall(demand, domestic, 0.0, share, frac)),
                 "shortfall_t_after": _band(disruption_shortfall(demand, domestic, to_partner, share, frac)),

@@ -82,6 +82,11 @@ export interface StageImpact {
     shortfall_t_before: number;
     shortfall_t_after: Band;
   };
+  geopolrisk?: {
+    import_shares: Record<string, number>;
+    before: { hhi: number; import_risk: number; geopolrisk: number };
+    after: { hhi: Band; import_risk: Band; geopolrisk: Band };
+  };
 }
 
 export interface WorkflowResult {

@@ -69,6 +69,7 @@ function stageSummary(years: number[], stage: string, st: StageImpact): HTMLElem
   const last = years.length - 1;
   const p = st.partner;
   const d = st.disruption;
+  const g = st.geopolrisk;
   return h(
     "dl",
     { class: "kv small", id: "wf-stage-summary", "data-stage": stage },
@@ -81,6 +82,8 @@ function stageSummary(years: number[], stage: string, st: StageImpact): HTMLElem
     p ? item(`${p.country} import reliance ${years[last]} (median)`, "wf-reliance-after", p.import_reliance_after.q50[last], percent(p.import_reliance_after.q50[last])) : [],
     d ? item(`Shortfall if ${(d.countries ?? []).join(", ")} restrict, before`, "wf-shortfall-before", d.shortfall_t_before, tonnes(d.shortfall_t_before)) : [],
     d ? item(`Shortfall ${years[last]} (median)`, "wf-shortfall-after", d.shortfall_t_after.q50[last], tonnes(d.shortfall_t_after.q50[last])) : [],
+    g && p ? item(`${p.country} GeoPolRisk before`, "wf-geopolrisk-before", g.before.geopolrisk, g.before.geopolrisk.toFixed(3)) : [],
+    g && p ? item(`${p.country} GeoPolRisk ${years[last]} (median)`, "wf-geopolrisk-after", g.after.geopolrisk.q50[last], g.after.geopolrisk.q50[last].toFixed(3)) : [],
   );
 }
 
