@@ -15,10 +15,11 @@ from critmin.assessment.gt_data import read_cited_gt
 from critmin.assessment.run import run_assessment
 from critmin.economics.evaluate import evaluate
 from critmin.economics.project import parse_project
+from critmin.jsonsafe import json_safe
 from critmin.supply.diversification import add_supply
 from critmin.supply.supply_impact import concentration_after, disruption_shortfall, import_reliance, stage_base
 from critmin.workflows import run_workflow
-from critmin.workflows.runner import jsonable, step_seed
+from critmin.workflows.runner import step_seed
 from tests.workflows.conftest import small
 
 
@@ -44,7 +45,7 @@ def test_resource_step_is_the_assessment_domain(run) -> None:  # type: ignore[no
     pmf = est.to_pmf()
     assert r["pmf"]["probabilities"] == pytest.approx(pmf.probabilities.tolist(), abs=0)
     direct = run_assessment(pmf, gt, trials=2000, seed=step_seed(spec.seed, "resource"), per_deposit=True)
-    assert r["statistics"]["TREO"] == jsonable(direct.statistics["TREO"])
+    assert r["statistics"]["TREO"] == json_safe(direct.statistics["TREO"])
     assert r["contained_t"]["mean"] == pytest.approx(direct.result.totals["TREO"].mean(), rel=1e-15)
     assert r["gt"]["n_deposits"] == 21
 

@@ -25,36 +25,19 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 from sqlalchemy.orm import Session
 
 from critmin.assessment.gt_data import GTData, read_gt
 from critmin.assessment.pmf import DepositPmf
 from critmin.errors import InputError
+from critmin.jsonsafe import json_safe
 from critmin.provenance import sha256_json
+from critmin.workflows.tract import geodesic_area_km2
 
 GT_KINDS = ("rows", "csv", "from_kb")
 PMF_KINDS = ("estimates", "estimates_csv", "mark3", "poisson_mean", "custom", "csv")
 
 T = TypeVar("T")
-
-
-def json_safe(obj: Any) -> Any:
-    """Plain-JSON copy of ``obj``: numpy scalars/arrays → Python, NaN/±inf → None, tuples → lists.
-
-    (PostgreSQL's JSON type and strict JSON responses reject NaN.)
-    """
-    if isinstance(obj, dict):
-        return {str(k): json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [json_safe(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return json_safe(obj.tolist())
-    if isinstance(obj, np.generic):
-        return json_safe(obj.item())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    return obj
 
 
 # ------------------------------------------------------------------------------------------------ tract
@@ -78,7 +61,6 @@ class Tract:
         return doc
 
 
-_GEOD = Geod(ellps="WGS84")
 
 
 def parse_tract(geojson: Mapping[str, Any] | None) -> Tract | None:
@@ -113,8 +95,7 @@ def parse_tract(geojson: Mapping[str, Any] | None) -> Tract | None:
         reason = shapely.is_valid_reason(geom)
         raise InputError(f"tract polygon is invalid ({reason}); redraw it without self-intersections",
                          file="tract")
-    area_m2, _ = _GEOD.geometry_area_perimeter(geom)
-    return Tract(geom, abs(float(area_m2)) / 1e6)
+    return Tract(geom, geodesic_area_km2(geom))
 
 
 # ------------------------------------------------------------------------------------------------ helpers

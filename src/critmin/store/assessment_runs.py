@@ -37,9 +37,10 @@ from critmin.assessment.gt_model import GTModel
 from critmin.assessment.pmf import DepositPmf
 from critmin.assessment.run import run_assessment
 from critmin.errors import CritminError, InputError, NotFoundError
+from critmin.jsonsafe import json_safe
 from critmin.provenance import utcnow
 from critmin.store.assessment_gt import gt_from_store, gt_query_store
-from critmin.store.assessment_inputs import GTInput, PmfInput, Tract, gt_deposits, json_safe
+from critmin.store.assessment_inputs import GTInput, PmfInput, Tract, gt_deposits
 from critmin.store.db import Database
 from critmin.store.run_status import mark_failed, record_progress
 from critmin.store.sites import ADMIN, get_or_create_organisation

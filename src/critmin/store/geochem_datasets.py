@@ -38,8 +38,8 @@ from critmin.geochem.characterise import characterise
 from critmin.geochem.elements import REE
 from critmin.geochem.oxides import species_to_element_factor
 from critmin.geochem.references import DEFAULT_REFERENCE, resolve_reference_name
+from critmin.jsonsafe import json_safe
 from critmin.provenance import utcnow
-from critmin.store.assessment_inputs import json_safe
 from critmin.store.db import Database
 from critmin.store.sites import ADMIN, get_or_create_organisation
 from critmin.store.tables import GeochemDataset

@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from critmin.errors import InputError, NotFoundError
+from critmin.jsonsafe import json_safe
 from critmin.provenance import sha256_file
-from critmin.workflows.runner import WorkflowResult, jsonable
+from critmin.workflows.runner import WorkflowResult
 from critmin.workflows.spec import WorkflowSpec, parse_workflow
 
 __all__ = ["StoredRun", "load_run", "rerun_spec", "save_run"]
@@ -50,7 +51,7 @@ def save_run(result: WorkflowResult, run_dir: str | Path, run_id: str | int) -> 
     tmp = final.with_name(f".{final.name}.partial-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "arrays").mkdir(parents=True)
-    record = jsonable(result.record(run_id))
+    record = json_safe(result.record(run_id))
     inputs_dir = tmp / "inputs"
     copies = {}
     for key, path in result.spec.input_files.items():
@@ -61,7 +62,7 @@ def save_run(result: WorkflowResult, run_dir: str | Path, run_id: str | int) -> 
     record["input_copies"] = copies
     (tmp / "record.json").write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
     doc = {"run_id": run_id, "name": result.spec.name, "result_sha256": result.result_sha256,
-           "steps": jsonable(result.summary())}
+           "steps": json_safe(result.summary())}
     (tmp / "result.json").write_text(json.dumps(doc, sort_keys=True), encoding="utf-8")
     (tmp / "workflow.json").write_text(json.dumps(result.spec.doc, indent=1), encoding="utf-8")
     for name, st in result.steps.items():

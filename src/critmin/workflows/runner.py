@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -28,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from critmin.errors import InputError
+from critmin.jsonsafe import json_safe
 from critmin.provenance import sha256_json
 from critmin.workflows.spec import KNOWLEDGE_BASE, WorkflowSpec
 
-__all__ = ["STEPS", "StepOutcome", "WorkflowResult", "jsonable", "result_sha256", "run_workflow", "step_seed"]
+__all__ = ["STEPS", "StepOutcome", "WorkflowResult", "result_sha256", "run_workflow", "step_seed"]
 
 STEPS: tuple[str, ...] = ("tract", "resource", "economic_filter", "project", "supply")
 STEP_TITLES = {"tract": "1 Tract", "resource": "2 Undiscovered resource", "economic_filter": "3 Economic filter",
@@ -49,23 +49,6 @@ def _now() -> str:
 def step_seed(seed: int, step: str) -> int:
     """The seed of one step, derived from the workflow seed and the step's position."""
     return int(np.random.SeedSequence([seed, STEPS.index(step)]).generate_state(1, np.uint64)[0] >> 1)
-
-
-def jsonable(obj: Any) -> Any:
-    """Plain JSON types: numpy scalars/arrays converted, NaN and ±inf → None, tuples → lists."""
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return jsonable(obj.item())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, pd.Timestamp):
-        return obj.isoformat()
-    return obj
 
 
 def without_times(obj: Any) -> Any:
@@ -258,7 +241,7 @@ def run_workflow(spec: WorkflowSpec, *, sites: pd.DataFrame | None = None, inven
         except InputError as exc:
             raise InputError(f"step {STEPS.index(name) + 1} ({name}): {exc.detail}", file=exc.file or spec.source,
                              row=exc.row, column=exc.column) from None
-        data = jsonable(data)
+        data = json_safe(data)
         cache.put(key, data, arrays)
         if keep_objects and obj is not None:
             objects[name] = obj

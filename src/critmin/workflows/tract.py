@@ -29,7 +29,8 @@ from shapely.geometry import Polygon, mapping, shape
 from critmin.errors import InputError
 from critmin.provenance import RunRecord, sha256_json
 
-__all__ = ["Tract", "deposits_inside", "read_deposit_points", "tract_from_polygon", "tract_from_raster"]
+__all__ = ["Tract", "deposits_inside", "geodesic_area_km2", "read_deposit_points", "tract_from_polygon",
+           "tract_from_raster"]
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -56,6 +57,12 @@ class Tract:
         return {"name": self.name, "geometry": mapping(self.geometry), "area_km2": self.area_km2,
                 "method": self.method, "parameters": dict(self.parameters), "known_deposits": self.known_deposits,
                 "deposits": deps, "bounds": list(self.geometry.bounds), "provenance": self.provenance.to_dict()}
+
+
+def geodesic_area_km2(geometry: Any) -> float:
+    """Area of a lon/lat (Multi)Polygon on the WGS 84 ellipsoid, km² (Karney 2013; orientation ignored)."""
+    area_m2, _ = _GEOD.geometry_area_perimeter(geometry)
+    return abs(float(area_m2)) / 1e6
 
 
 def read_deposit_points(path: str | Path) -> pd.DataFrame:
@@ -109,10 +116,9 @@ def tract_from_polygon(name: str, polygon: list[list[float]], sites: pd.DataFram
         raise InputError(f"tract.polygon is not a valid polygon ({shapely.is_valid_reason(poly)}); draw it "
                          "without crossing edges", column="tract.polygon")
     poly = shapely.normalize(poly)
-    area_m2, _ = _GEOD.geometry_area_perimeter(poly)
     params = {"polygon": [list(v) for v in ring], "deposit_types": list(deposit_types or [])}
     deps = deposits_inside(poly, sites, deposit_types)
-    return Tract(name=name, geometry=poly, area_km2=abs(area_m2) / 1e6, method="drawn polygon (WGS 84)",
+    return Tract(name=name, geometry=poly, area_km2=geodesic_area_km2(poly), method="drawn polygon (WGS 84)",
                  parameters=params, deposits=deps, provenance=_record("polygon", params, poly, []))
 
 

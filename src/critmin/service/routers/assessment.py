@@ -18,13 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from critmin.assessment.gt_model import GTModel
 from critmin.config import get_settings
+from critmin.jsonsafe import json_safe
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
 from critmin.service.errors import problem
 from critmin.service.jobs import JobPool, get_pool, start_pool, stop_pool
 from critmin.service.params import BboxQ, CountryQ, DepositTypeQ, SourceQ
 from critmin.store.assessment_gt import gt_query_store
-from critmin.store.assessment_inputs import gt_deposits, gt_input, json_safe, parse_tract, pmf_input
+from critmin.store.assessment_inputs import gt_deposits, gt_input, parse_tract, pmf_input
 from critmin.store.assessment_runs import (
     create_run,
     execute_run,

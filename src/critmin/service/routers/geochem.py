@@ -30,9 +30,9 @@ from critmin.geochem.elements import REE
 from critmin.geochem.normalise import normalise as normalise_ppm
 from critmin.geochem.qaqc import qaqc_report
 from critmin.geochem.references import DEFAULT_REFERENCE, list_references, reference_info, resolve_reference_name
+from critmin.jsonsafe import json_safe
 from critmin.service.deps import DbDep, SessionDep, ViewerDep
 from critmin.service.errors import problem
-from critmin.store.assessment_inputs import json_safe
 from critmin.store.db import Database
 from critmin.store.geochem_datasets import (
     create_dataset,

@@ -7,35 +7,21 @@ responses naming the field (via :class:`critmin.errors.InputError`).
 from __future__ import annotations
 
 import io
-import math
 import tomllib
 from typing import Annotated, Any, Literal
 
-import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from critmin.errors import InputError
+from critmin.jsonsafe import json_safe
 from critmin.supply.records import records
 
 router = APIRouter(prefix="/api/supply", tags=["supply"])
 
 MAX_DRAWS = 100_000
 """Largest Monte Carlo draw count accepted through the API."""
-
-
-def _safe(obj: Any) -> Any:
-    """JSON-safe copy: NaN/inf → None, numpy scalars → Python, tuples → lists."""
-    if isinstance(obj, dict):
-        return {str(k): _safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_safe(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def _csv(text: str, what: str) -> pd.DataFrame:
@@ -51,7 +37,7 @@ def commodities() -> list[dict[str, Any]]:
     from critmin.supply.production import availability
 
     av = availability()
-    return [_safe({"symbol": s, "name": c.name, "aliases": list(c.aliases), "basis": c.unit_basis,
+    return [json_safe({"symbol": s, "name": c.name, "aliases": list(c.aliases), "basis": c.unit_basis,
                    "stages": [{"stage": r.stage, "years": list(r.years), "editions": list(r.editions)}
                               for r in records(av[av.commodity == s])]})
             for s, c in all_commodities().items()]
@@ -67,14 +53,14 @@ def concentration(commodity: Annotated[str, Query(min_length=1)], year: int,
     numeric = dict(zip(*(load_table("countries")[k] for k in ("iso3", "numeric")), strict=True))
     d = c.to_dict()
     d["iso_numeric"] = {name: numeric.get(code, "") for name, code in c.iso3.items()}
-    return dict(_safe(d))
+    return dict(json_safe(d))
 
 
 @router.get("/series", summary="Concentration over the years with data")
 def series(commodity: Annotated[str, Query(min_length=1)], stage: str = "mine") -> list[dict[str, Any]]:
     from critmin.supply.concentration import concentration_series
 
-    return list(_safe(concentration_series(commodity, stage).to_dict("records")))
+    return list(json_safe(concentration_series(commodity, stage).to_dict("records")))
 
 
 @router.get("/profile", summary="Concentration at every stage and the worst stage")
@@ -82,7 +68,7 @@ def profile(commodity: Annotated[str, Query(min_length=1)], year: int = 2023) ->
     from critmin.supply.concentration import stage_profile
 
     rows, worst = stage_profile(commodity, year)
-    return dict(_safe({"worst_stage": worst, "stages": [
+    return dict(json_safe({"worst_stage": worst, "stages": [
         {"stage": c.stage, "year": c.year, "hhi": c.hhi, "hhi_wgi": c.hhi_wgi, "top1_country": c.top1_country,
          "top1_share": c.top1_share, "top3_share": c.top3_share, "source": c.source} for c in rows]}))
 
@@ -157,7 +143,7 @@ def criticality(req: CriticalityRequest) -> dict[str, Any]:
             kw["imports"] = read_imports(p, req.year)
         kw.update(domestic_production={resolve_commodity(k): v for k, v in req.domestic_production.items()},
                   importer=req.importer)
-    return dict(_safe(get_method(req.method)(**kw).to_dict()))
+    return dict(json_safe(get_method(req.method)(**kw).to_dict()))
 
 
 class ScenarioRequest(BaseModel):
@@ -179,7 +165,7 @@ def scenario(req: ScenarioRequest) -> dict[str, Any]:
         raise InputError(f"monte_carlo.draws {mc['draws']} exceeds {MAX_DRAWS} (use the CLI for more)",
                          column="monte_carlo.draws")
     doc["_path"] = "<request>"
-    return dict(_safe(run_scenario(doc).to_dict()))
+    return dict(json_safe(run_scenario(doc).to_dict()))
 
 
 @router.get("/ndfeb", summary="NdFeB chain: flows (Sankey), stage shares, bottleneck, new capacity")
@@ -194,7 +180,7 @@ def ndfeb(ev_motors: Annotated[float, Query(ge=0, le=1e9)] = 1000.0,
     caps = ([{"stage": capacity_stage, "country": capacity_country, "capacity_t": capacity_t}]
             if capacity_stage else [])
     r = run({"ev_motors": ev_motors, "wind_turbines": wind_turbines, "electronics": electronics}, None, caps)
-    return dict(_safe(r.to_dict()))
+    return dict(json_safe(r.to_dict()))
 
 
 class DiversifyRequest(BaseModel):
@@ -209,4 +195,4 @@ def diversify(req: DiversifyRequest) -> dict[str, Any]:
     from critmin.supply.diversification import add_supply
 
     frame = pd.DataFrame(req.schedule)
-    return dict(_safe(add_supply(frame, partner_demand_t=req.partner_demand_t or None).to_dict()))
+    return dict(json_safe(add_supply(frame, partner_demand_t=req.partner_demand_t or None).to_dict()))
