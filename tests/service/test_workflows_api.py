@@ -65,3 +65,50 @@ def test_bad_requests_name_the_key_and_store_nothing(client: TestClient) -> None
     assert r.status_code == 400 and "does not exist" in r.json()["detail"]
     assert client.get("/api/workflows/runs").json()["total"] == 0
     assert client.get("/api/workflows/runs/5").status_code == 404
+
+
+def test_a_tract_from_a_stored_prospectivity_run(client: TestClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The tract is the top x % of a finished prospectivity run's posterior; hidden runs answer like missing."""
+    import numpy as np
+    import rasterio
+    from affine import Affine
+    from pyproj import Transformer
+
+    from critmin.provenance import utcnow
+    from critmin.store.prospectivity_runs import ProspectivityRun
+    from critmin.store.sites import get_or_create_organisation
+
+    db = client.app.state.db  # type: ignore[attr-defined]
+    x0, y0 = Transformer.from_crs("EPSG:4326", "EPSG:32643", always_xy=True).transform(73.9, 22.2)
+    run_dir = tmp_path / "prospect-run"
+    run_dir.mkdir()
+    values = np.tile(np.linspace(0, 1, 40), (40, 1))  # 40 × 40 cells of 1 km, rising to the east
+    with rasterio.open(run_dir / "posterior.tif", "w", driver="GTiff", width=40, height=40, count=1,
+                       dtype="float32", crs="EPSG:32643", transform=Affine(1000, 0, x0, 0, -1000, y0)) as dst:
+        dst.write(values.astype("float32"), 1)
+    ids = {}
+    with db.transaction() as s:
+        for vis, org in (("public", "gsi"), ("private", "usgs")):
+            pr = ProspectivityRun(name=f"carbonatite WoE {vis}", organisation_id=get_or_create_organisation(s, org).id,
+                                  visibility=vis, model="weights-of-evidence", inputs={}, parameters={},
+                                  status="done", progress=1.0, message="done", artefact_dir=str(run_dir),
+                                  created_at=utcnow())
+            s.add(pr)
+            s.flush()
+            ids[vis] = pr.id
+    body = {"example": "india_carbonatite_ree", "prospectivity_run": ids["public"],
+            "overrides": {**SMALL, "tract": {"top_percent": 25}}}
+    r = client.post("/api/workflows/runs", json=body)
+    assert r.status_code == 202, r.text
+    d = _wait(client, r.json()["url"])
+    assert d["status"] == "done", d["message"]
+    t = d["result"]["tract"]
+    assert t["method"] == "prospectivity raster top 25 % of area"
+    assert t["parameters"]["cells"] == 400 and t["area_km2"] == 400.0  # 10 of 40 columns × 40 rows × 1 km²
+    assert t["parameters"]["source"].startswith(f"posterior of prospectivity run {ids['public']}")
+    assert "Prospectivity" in client.get(f"/api/workflows/runs/{d['id']}/report.html").text
+    hidden = client.post("/api/workflows/runs", json={**body, "prospectivity_run": ids["private"]})
+    missing = client.post("/api/workflows/runs", json={**body, "prospectivity_run": 987654})
+    assert hidden.status_code == missing.status_code == 404
+    both = client.post("/api/workflows/runs", json={**body, "overrides": {"tract": {"top_percent": 5, "threshold": 1}}})
+    assert both.status_code == 400 and "exactly one of" in both.json()["detail"]

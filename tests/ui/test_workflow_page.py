@@ -216,3 +216,74 @@ def test_bad_inputs_show_the_service_detail_and_create_no_run(ui_page: Any, live
     assert [status for _, status in posted] == [400, 400]
     assert page.is_hidden("#wf-run-panel")
     assert _runs_total(page, live_server) == before
+
+
+def _prospectivity_run(base: str) -> dict[str, Any]:
+    """A weights-of-evidence run over the Chhota Udaipur carbonatites (a synthetic categorical evidence layer in
+    UTM 43N, 1 km cells: class 2 in a 40 × 40 km block around the deposits) submitted through /api/prospectivity."""
+    import json
+    import time
+    from urllib.request import Request, urlopen
+
+    import numpy as np
+    import rasterio
+    from affine import Affine
+    from pyproj import Transformer
+
+    def call(url: str, body: bytes | None = None, ctype: str = "application/json") -> Any:
+        req = Request(url, data=body, method="POST" if body is not None else "GET",
+                      headers={"Content-Type": ctype} if body is not None else {})
+        with urlopen(req, timeout=60) as response:
+            return json.load(response)
+
+    x0, y0 = Transformer.from_crs("EPSG:4326", "EPSG:32643", always_xy=True).transform(73.6, 22.5)
+    values = np.ones((100, 100), dtype="int16")
+    values[20:60, 20:60] = 2
+    with rasterio.MemoryFile() as mf:
+        with mf.open(driver="GTiff", width=100, height=100, count=1, dtype="int16", crs="EPSG:32643",
+                     transform=Affine(1000, 0, x0, 0, -1000, y0), nodata=-1) as dst:
+            dst.write(values, 1)
+        tif = mf.read()
+    up = call(f"{base}/api/prospectivity/uploads?filename=alkaline.tif", tif, "image/tiff")
+    points = [[74.06, 21.99], [74.00, 22.10], [74.03, 22.05], [73.95, 22.02], [74.10, 22.00], [73.75, 22.35]]
+    deposits = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": c}} for c in points]}
+    body = {"name": "Chhota Udaipur alkaline WoE", "deposits": deposits, "unit_cell_km2": 1.0, "count": "points",
+            "layers": [{"upload": up["id"], "name": "alkaline", "weights_type": "categorical"}]}
+    acc = call(f"{base}/api/prospectivity/runs", json.dumps(body).encode())
+    for _ in range(600):
+        d = call(f"{base}/api/prospectivity/runs/{acc['id']}")
+        if d["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert d["status"] == "done", d["message"]
+    return dict(d)
+
+
+def test_tract_from_a_prospectivity_run(ui_page: Any, live_server: str) -> None:
+    """Prospectivity → workflow: the tract is the top 20 % of a stored run's posterior, picked on the page."""
+    prospect = _prospectivity_run(live_server)
+    page = ui_page
+    _open(page)
+    page.wait_for_selector(f"#wf-prospect-run option[value='{prospect['id']}']", state="attached")
+    page.select_option("#wf-prospect-run", str(prospect["id"]))
+    page.fill("#wf-top-percent", "20")
+    page.wait_for_selector("#wf-tract-status[data-state='prospect']")
+    assert "top 20 %" in page.inner_text("#wf-tract-status")
+    page.fill("#wf-trials", "2000")
+    page.click("#wf-run")
+    page.wait_for_selector("#wf-status[data-status='done'], #wf-status[data-status='failed']",
+                           state="attached", timeout=RUN_TIMEOUT_MS)
+    assert page.get_attribute("#wf-status", "data-status") == "done", page.inner_text("#wf-message")
+    run_id = page.get_attribute("#wf-results", "data-run-id")
+    run = _api(page, live_server, f"/api/workflows/runs/{run_id}")
+    t = run["result"]["tract"]
+    assert t["method"] == "prospectivity raster top 20 % of area"
+    assert t["parameters"]["ties"] == "excluded" and t["parameters"]["cells"] == 1600  # the class-2 block
+    assert t["area_km2"] == 1600.0 and t["known_deposits"] == 2
+    assert t["parameters"]["source"].startswith(f"posterior of prospectivity run {prospect['id']}")
+    assert float(page.get_attribute("#wf-tract-area", "data-value")) == t["area_km2"]
+    assert page.evaluate("window.map.getSource('wf-result-tract').serialize().data.features.length") == 1
+    page.click("#wf-reset")  # back to the example tract: the run is deselected
+    assert page.get_attribute("#wf-tract-status", "data-state") == "example"
+    assert page.eval_on_selector("#wf-prospect-run", "e => e.value") == ""

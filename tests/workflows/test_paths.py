@@ -84,3 +84,15 @@ def test_a_real_project_with_an_offtake_partner(example, demo_sites) -> None:  #
     mine = s["stages"]["mine"]
     assert mine["partner"]["domestic_t"] > 10000  # the USA mines more rare earths than this demand
     assert mine["partner"]["import_reliance_after"]["q50"] == [0.0] * len(s["years"])
+
+
+def test_a_tract_without_undiscovered_deposits_is_explained(tmp_path: Path, demo_sites, example) -> None:  # type: ignore[no-untyped-def]
+    pmf = tmp_path / "pmf.csv"
+    pmf.write_text("n,probability\n0,1\n", encoding="utf-8")
+    doc = small(example).doc
+    doc["resource"]["gt"] = str(EXAMPLE.parent / "carbonatite_ree_gt.csv")
+    doc["project"]["template"] = str(EXAMPLE.parent / "project_template.toml")
+    doc["resource"]["deposit_number"] = {"method": "pmf", "pmf": str(pmf)}
+    with pytest.raises(InputError, match=r"step 4 \(project\): the tract holds no undiscovered deposit") as ei:
+        run_workflow(parse_workflow(doc, base_dir=tmp_path), sites=demo_sites)
+    assert ei.value.column == "resource.deposit_number"

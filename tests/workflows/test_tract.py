@@ -105,3 +105,14 @@ def test_deposit_points_file_errors_name_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(InputError) as ei:
         read_deposit_points(f)
     assert (ei.value.row, ei.value.column) == (3, "lon")
+
+
+def test_top_percent_of_a_classed_raster_leaves_out_a_large_tied_class(tmp_path: Path) -> None:
+    values = np.full((10, 10), 0.1)
+    values[:, 8:] = 0.9  # 20 % of the area in the top class
+    p = _raster(tmp_path / "classed.tif", values)
+    t = tract_from_raster("classed", p, _sites([]), top_percent=15.0)  # the 0.1 class ties at the cut-off
+    assert t.parameters["cells"] == 20 and t.parameters["ties"] == "included"
+    t5 = tract_from_raster("classed", p, _sites([]), top_percent=50.0)  # cut-off in the 0.1 class: 80 cells tie
+    assert t5.parameters["cells"] == 20 and t5.parameters["ties"] == "excluded"
+    assert t5.parameters["selected_percent"] == pytest.approx(20.0)

@@ -21,6 +21,7 @@ import {
   type WorkflowRunSummary,
   workflowApi,
 } from "./workflow/api";
+import { ProspectTract } from "./workflow/prospect";
 import { areaKm2, resultsView } from "./workflow/results";
 import { STEP_TITLES, StepInputs, stepHeader } from "./workflow/steps";
 import "./workflow/workflow.css";
@@ -32,7 +33,7 @@ const DRAWN_TRACT_NAME = "Tract drawn on the map";
 
 /** Where the tract comes from: the example's polygon, a finished drawing, a drawing under way, or a drawing
  * "finished" with fewer than three vertices (sent as it is: the service refuses it and says why). */
-type TractMode = "example" | "drawn" | "drawing" | "short";
+type TractMode = "example" | "drawn" | "drawing" | "short" | "prospect";
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -61,6 +62,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
   const resetBtn = h("button", { type: "button", class: "button secondary", id: "wf-reset", disabled: true }, "Example tract");
   const tractStatus = h("div", { class: "input-status small", id: "wf-tract-status", "aria-live": "polite" });
   const tractInfo = h("div", { class: "small muted", id: "wf-tract-info" });
+  const prospectHolder = h("div", { id: "wf-prospect" });
   const inputs = new StepInputs();
   const sections = inputs.sections();
   const runBtn = h("button", { type: "button", class: "button primary", id: "wf-run" }, "Run workflow");
@@ -78,6 +80,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
     h("section", { class: "panel-section wf-step", id: "wf-input-tract" }, stepHeader("tract", 1),
       h("p", { class: "small muted" }, "“Draw tract”, then click on the map to add vertices; double-click or “Finish” closes the polygon."),
       h("div", { class: "button-row wf-tract-buttons" }, drawBtn, finishBtn, resetBtn),
+      prospectHolder,
       tractStatus,
       tractInfo),
     sections.resource,
@@ -124,6 +127,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
     const v = `${n} vert${n === 1 ? "ex" : "ices"}`;
     if (mode === "example") tractStatus.textContent = `Example tract: ${v}, ≈ ${areaKm2(tractMap.draw.areaKm2())}.`;
     else if (mode === "drawn") tractStatus.textContent = `Drawn tract: ${v}, ≈ ${areaKm2(tractMap.draw.areaKm2())}.`;
+    else if (mode === "prospect") tractStatus.textContent = `Tract: the top ${prospect.topPercent.value} % of prospectivity run #${prospect.runId}'s posterior.`;
     else if (mode === "short") tractStatus.textContent = `Finished with ${v}: a tract needs at least 3; the service will refuse it.`;
     else tractStatus.textContent = n ? `Drawing: ${v}${n < 3 ? " (at least 3 needed)" : ""}.` : "Drawing: click on the map to add vertices.";
     finishBtn.disabled = mode !== "drawing" || n === 0;
@@ -143,7 +147,21 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
     .sites({ limit: MAP_LIMIT }, signal)
     .then((data: SitesCollection) => tractMap.setSites(data))
     .catch(() => undefined);
+  const prospect = new ProspectTract(map, mapReady, () => {
+    if (prospect.runId !== null) {
+      mode = "prospect";
+      tractMap.draw.clear();
+    }
+    else if (mode === "prospect" && example) setTract(example.document.tract.polygon, "example");
+    showTract();
+  }, signal);
+  prospectHolder.append(prospect.element);
+  prospect.topPercent.addEventListener("input", showTract);
+  void prospect.load();
   void mapReady.then(() => {
+    map.addSource("wf-result-tract", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addLayer({ id: "wf-result-tract", type: "line", source: "wf-result-tract",
+      paint: { "line-color": "#7a1f5c", "line-width": 2, "line-dasharray": [2, 1] } });
     map.addSource("wf-in-tract", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({
       id: "wf-in-tract",
@@ -181,6 +199,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
   }
 
   drawBtn.addEventListener("click", () => {
+    if (prospect.runId !== null) prospect.clear();
     mode = "drawing";
     tractMap.draw.clear();
     showTract();
@@ -196,6 +215,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
   finishBtn.addEventListener("click", finish);
   map.on("dblclick", finish); // TractDraw closes a polygon of ≥ 3 vertices itself; this marks a shorter one
   resetBtn.addEventListener("click", () => {
+    if (prospect.runId !== null) prospect.clear();
     if (example) setTract(example.document.tract.polygon, "example");
   });
   exampleSel.addEventListener("change", () => chooseExample(exampleSel.value));
@@ -304,6 +324,9 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
         features: run.result.tract.deposits.map((d) => ({ type: "Feature", properties: { name: d.name }, geometry: { type: "Point", coordinates: [d.lon, d.lat] } })),
       };
       map.getSource<GeoJSONSource>("wf-in-tract")?.setData(fc);
+      const outline: FeatureCollection = { type: "FeatureCollection", features: (run.result.tract.method ?? "").startsWith("prospectivity")
+        ? [{ type: "Feature", properties: {}, geometry: run.result.tract.geometry }] : [] };
+      map.getSource<GeoJSONSource>("wf-result-tract")?.setData(outline);
     } catch (error) {
       if (isAbort(error) || seq !== runSeq) return;
       runPanel.hidden = false;
@@ -352,6 +375,10 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
   // --- submit
   function overrides(): RunOverrides | string {
     const o = inputs.overrides();
+    if (mode === "prospect") {
+      o.tract = { top_percent: Number(prospect.topPercent.value) };
+      return o;
+    }
     if (mode === "drawing") return "Finish the tract (double-click or “Finish”) or go back to the example tract before running.";
     if (mode === "drawn" || mode === "short") {
       o.tract = { polygon: vertices.map(([x, y]) => [x, y]), name: DRAWN_TRACT_NAME };
@@ -369,7 +396,7 @@ async function render(container: HTMLElement, context: PageContext): Promise<() 
     }
     runBtn.disabled = true;
     try {
-      const accepted = await workflowApi.submit(example.name, o, signal);
+      const accepted = await workflowApi.submit(example.name, o, signal, mode === "prospect" ? prospect.runId : null);
       stage = undefined;
       void openRun(accepted.id);
       void refreshRuns();

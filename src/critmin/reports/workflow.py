@@ -147,14 +147,17 @@ def _tract(t: Mapping[str, Any]) -> dict[str, Any]:
     drawn = method.startswith("drawn")
     rule: list[tuple[str, str]] = []
     if not drawn:
+        if p.get("source"):
+            rule.append(("raster", str(p["source"])))
         if p.get("top_percent") is not None:
             rule.append(("rule", f"top {fmt_num(p['top_percent'])} % of the raster's area"))
         if p.get("threshold") is not None:
             rule.append(("rule", f"cells with a score ≥ {fmt_num(p['threshold'], 6)}"))
         if p.get("cutoff") is not None:
             rule.append(("cut-off score", fmt_num(p["cutoff"], 6)))
-        for key, label in (("cells", "cells selected"), ("cell_km2", "cell area (km²)"), ("crs", "raster CRS"),
-                           ("raster_sha256", "raster SHA-256")):
+        for key, label in (("cells", "cells selected"), ("selected_percent", "share of the valid area (%)"),
+                           ("ties", "cells tied at the cut-off"), ("cell_km2", "cell area (km²)"),
+                           ("crs", "raster CRS"), ("raster_sha256", "raster SHA-256")):
             if p.get(key) not in (None, ""):
                 rule.append((label, f"{p[key]:,}" if key == "cells" else _value(p[key])))
     return {"name": t.get("name", ""), "method": method, "drawn": drawn, "area": f"{float(t['area_km2']):,.0f}",

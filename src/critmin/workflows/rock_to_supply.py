@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from critmin.errors import InputError
 from critmin.workflows.project import project_step
 from critmin.workflows.resource import EconomicStep, ResourceStep, economic_step, resource_step
 from critmin.workflows.supply_step import supply_step
@@ -52,7 +53,8 @@ def run_step(name: str, spec: WorkflowSpec, finished: Mapping[str, StepOutcome],
         else:
             tract = tract_from_raster(label, files["tract.raster"], pts, threshold=t.get("threshold"),
                                       top_percent=t.get("top_percent"), deposit_types=types,
-                                      raster_sha256=spec.input_hashes["tract.raster"])
+                                      raster_sha256=spec.input_hashes["tract.raster"],
+                                      source_label=str(t.get("source_label", "")))
         return tract.to_dict(), {}, tract
     if name == "resource":
         tr = finished["tract"].data
@@ -69,7 +71,13 @@ def run_step(name: str, spec: WorkflowSpec, finished: Mapping[str, StepOutcome],
                              representative=str(spec.section("project").get("representative", "median")))
         return econ.data, econ.arrays, econ
     if name == "project":
-        rep = finished["economic_filter"].data.get("representative")
+        econ = finished["economic_filter"].data
+        rep = econ.get("representative")
+        if rep is None and "template" in spec.section("project") and not econ.get("n_deposits"):
+            pmf = finished["resource"].data["pmf"]
+            raise InputError(f"the tract holds no undiscovered deposit in any trial (deposit-number pmf mean "
+                             f"{pmf['mean']:.3g}: {pmf['method']}), so there is no deposit to scale the template to; "
+                             "enlarge the tract or change resource.deposit_number", column="resource.deposit_number")
         def mc_progress(done: int, total: int | None, message: str = "") -> None:
             progress(done / total if total else 0.0, f"Monte Carlo {done:,} draws")
 

@@ -270,6 +270,7 @@ def _check_tract(c: _Check, t: dict[str, Any]) -> None:
             c.number(t, "top_percent", "tract", lo=1e-6, hi=100)
         else:
             c.number(t, "threshold", "tract")
+    c.text(t, "source_label", "tract", required=False)
     deps = t.get("deposits", KNOWLEDGE_BASE)
     if not isinstance(deps, str):
         raise c.fail("tract.deposits", f"expected 'knowledge_base' or a CSV path, got {deps!r}")

@@ -1,11 +1,13 @@
 """Step 1 — the permissive tract: a polygon drawn on the map or cells of a prospectivity raster, and the known
 deposits inside it.
 
-A raster tract keeps the cells at or above ``threshold`` or the ``top_percent`` highest-scoring cells (by area;
-ties at the cut-off are kept), polygonised with :func:`rasterio.features.shapes` and dissolved. Its area is the
-number of selected cells × the cell area (the raster's CRS must be projected, in metres). A drawn polygon's area
-is geodesic on the WGS 84 ellipsoid (:meth:`pyproj.Geod.geometry_area_perimeter`). Known deposits are the sites
-whose point falls inside the tract (boundary included), optionally limited to the named deposit types.
+A raster tract keeps the cells at or above ``threshold`` or the ``top_percent`` highest-scoring cells by area.
+Where cells tie at the cut-off (a classed posterior), the tract is whichever of "above the cut-off" and "at or
+above it" comes closer to the requested share (the share selected is recorded). The cells are polygonised with
+:func:`rasterio.features.shapes` and dissolved; the area is the number of selected cells × the cell area (the
+raster's CRS must be projected, in metres). A drawn polygon's area is geodesic on the WGS 84 ellipsoid
+(:meth:`pyproj.Geod.geometry_area_perimeter`). Known deposits are the sites whose point falls inside the tract
+(boundary included), optionally limited to the named deposit types.
 
 References
 ----------
@@ -124,8 +126,9 @@ def tract_from_polygon(name: str, polygon: list[list[float]], sites: pd.DataFram
 
 def tract_from_raster(name: str, raster: str | Path, sites: pd.DataFrame, *, threshold: float | None = None,
                       top_percent: float | None = None, deposit_types: list[str] | None = None,
-                      raster_sha256: str = "") -> Tract:
-    """A tract of the cells of a prospectivity raster at or above ``threshold`` or in the ``top_percent``."""
+                      raster_sha256: str = "", source_label: str = "") -> Tract:
+    """A tract of the cells of a prospectivity raster at or above ``threshold`` or in the ``top_percent``
+    (``source_label`` says where the raster came from, e.g. a stored prospectivity run)."""
     import rasterio
     from rasterio.features import shapes
 
@@ -145,12 +148,17 @@ def tract_from_raster(name: str, raster: str | Path, sites: pd.DataFrame, *, thr
         raise InputError("the raster has no valid cells", file=p, column="tract.raster")
     if top_percent is not None:
         cut = float(np.quantile(values[valid], 1.0 - top_percent / 100.0, method="higher"))
-        rule = {"top_percent": top_percent, "cutoff": cut}
+        sel = valid & (values >= cut)
+        above = valid & (values > cut)
+        target = top_percent / 100.0 * float(valid.sum())
+        if above.any() and abs(float(above.sum()) - target) < abs(float(sel.sum()) - target):
+            sel = above  # the tied cells at the cut-off would overshoot the share more than leaving them out
+        rule = {"top_percent": top_percent, "cutoff": cut, "ties": "excluded" if sel is above else "included"}
     else:
         assert threshold is not None
         cut = float(threshold)
         rule = {"threshold": cut}
-    sel = valid & (values >= cut)
+        sel = valid & (values >= cut)
     if not sel.any():
         raise InputError(f"no cell reaches the cut-off {cut:g} (raster range {np.nanmin(values):g}–"
                          f"{np.nanmax(values):g})", file=p, column="tract.threshold")
@@ -159,8 +167,11 @@ def tract_from_raster(name: str, raster: str | Path, sites: pd.DataFrame, *, thr
     merged = shapely.union_all(polys)
     to_wgs = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     geom = shapely.transform(merged, lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1])))
-    params = {"raster_sha256": raster_sha256, **rule, "cells": int(sel.sum()), "cell_km2": cell_km2,
+    params = {"raster_sha256": raster_sha256, **rule, "cells": int(sel.sum()),
+              "selected_percent": 100.0 * float(sel.sum()) / float(valid.sum()), "cell_km2": cell_km2,
               "crs": crs.to_string(), "deposit_types": list(deposit_types or [])}
+    if source_label:
+        params["source"] = source_label
     deps = deposits_inside(geom, sites, deposit_types)
     return Tract(name=name, geometry=geom, area_km2=float(sel.sum()) * cell_km2,
                  method="prospectivity raster " + (f"top {top_percent:g} % of area" if top_percent is not None

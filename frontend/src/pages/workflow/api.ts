@@ -218,8 +218,9 @@ export const workflowApi = {
   examples: (signal?: AbortSignal) => call<{ items: WorkflowExample[] }>(`${BASE}/examples`, { signal }),
   runs: (limit = 20, signal?: AbortSignal) => call<{ total: number; items: WorkflowRunSummary[] }>(`${BASE}/runs?limit=${limit}`, { signal }),
   run: (id: number, signal?: AbortSignal) => call<WorkflowRun>(`${BASE}/runs/${id}`, { signal }),
-  submit: (example: string, overrides: RunOverrides, signal?: AbortSignal) =>
-    post<RunAccepted>(`${BASE}/runs`, { example, overrides, visibility: "public" }, signal),
+  submit: (example: string, overrides: RunOverrides, signal?: AbortSignal, prospectivityRun: number | null = null) =>
+    post<RunAccepted>(`${BASE}/runs`, { example, overrides, visibility: "public",
+      ...(prospectivityRun !== null ? { prospectivity_run: prospectivityRun } : {}) }, signal),
   rerun: (id: number, signal?: AbortSignal) => post<RunAccepted>(`${BASE}/runs/${id}/rerun`, {}, signal),
   provenance: (id: number, signal?: AbortSignal) => call<Provenance>(`${BASE}/runs/${id}/provenance`, { signal }),
   provenanceUrl: (id: number) => `${BASE}/runs/${id}/provenance`,

@@ -87,11 +87,16 @@ def _example_doc(name: str) -> tuple[dict[str, Any], Path]:
 
 
 class RunRequest(BaseModel):
-    """A bundled example with overrides (sections → keys), e.g. ``{"tract": {"polygon": [[lon, lat], …]}}``."""
+    """A bundled example with overrides (sections → keys), e.g. ``{"tract": {"polygon": [[lon, lat], …]}}``.
+
+    ``prospectivity_run`` takes the tract from a finished prospectivity run's posterior raster instead (with
+    ``overrides.tract.top_percent`` or ``threshold``); the run must be visible with the download right.
+    """
 
     model_config = ConfigDict(extra="forbid")
     example: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    prospectivity_run: int | None = Field(default=None, ge=1, lt=2**63)
     visibility: Literal["private", "partners", "public"] = "public"
 
 
@@ -130,6 +135,28 @@ def _check_overrides(overrides: dict[str, dict[str, Any]]) -> None:
                                  "larger simulations with `critmin run`", column=f"{sec}.{lkey}")
 
 
+def _prospectivity_tract(session: Any, viewer: str | None, run_id: int, tract: dict[str, Any],
+                         given: dict[str, Any]) -> dict[str, Any]:
+    """The tract section for a prospectivity run's posterior (server-resolved path; the caller's rule)."""
+    from critmin.store.prospectivity_runs import ProspectivityRun, run_file
+    from critmin.store.prospectivity_runs import get_run as get_prospectivity_run
+
+    if ("top_percent" in given) == ("threshold" in given):
+        raise InputError("a tract from a prospectivity run needs exactly one of overrides.tract.top_percent or "
+                         "overrides.tract.threshold", column="tract.top_percent")
+    if "polygon" in given:
+        raise InputError("give either a drawn polygon or a prospectivity run, not both", column="tract.polygon")
+    pr = get_prospectivity_run(session, run_id, viewer=viewer)
+    require_download(session, ProspectivityRun, run_id, viewer=viewer, what="prospectivity run")
+    cog = run_file(pr, "posterior.tif")
+    out = {k: v for k, v in tract.items() if k not in ("polygon", "threshold", "top_percent")}
+    out.update({k: given[k] for k in ("top_percent", "threshold", "deposit_types") if k in given})
+    out["raster"] = str(cog)
+    out["name"] = str(given.get("name") or f"prospectivity run {run_id} ({pr.name})")
+    out["source_label"] = f"posterior of prospectivity run {run_id} ({pr.name})"
+    return out
+
+
 @router.get("/examples", summary="Bundled example workflows (documents to prefill the guided page)")
 def examples() -> dict[str, Any]:
     """Name, title and the parsed document of each bundled workflow."""
@@ -148,6 +175,9 @@ def submit_run(body: RunRequest, session: SessionDep, viewer: ViewerDep, jobs: J
     _check_overrides(body.overrides)
     doc, base = _example_doc(body.example)
     merged = merge_overrides(doc, body.overrides)
+    if body.prospectivity_run is not None:
+        merged["tract"] = _prospectivity_tract(session, viewer, body.prospectivity_run, merged["tract"],
+                                               body.overrides.get("tract", {}))
     run = create_run(session, document=merged, base_dir=base, source=f"example {body.example} (service)",
                      organisation=viewer or get_settings().organisation, visibility=body.visibility,
                      origin="service")
