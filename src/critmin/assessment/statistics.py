@@ -132,7 +132,8 @@ def moment_check(result: Any, pmf: Any, model: GTModel, *, n_samples: int | None
         for j in range(i + 1, len(qs)):
             corr.append({"pair": [qs[i], qs[j]],
                          "simulated": float(sim_cov[i, j] / (sd_sim[i] * sd_sim[j])) if sd_sim[i] * sd_sim[j] else None,
-                         "predicted": float(pred_cov[i, j] / (sd_pred[i] * sd_pred[j]))})
+                         "predicted": float(pred_cov[i, j] / (sd_pred[i] * sd_pred[j]))
+                         if sd_pred[i] * sd_pred[j] else None})
     max_z = max((abs(r["z"]) for r in rows), default=0.0)
     return {"rows": rows, "correlation": corr, "max_abs_z": max_z, "passed": bool(max_z < z_limit),
             "z_limit": z_limit, "expected_n": en, "variance_n": vn, "trials": trials,

@@ -71,9 +71,9 @@ def run_step(name: str, spec: WorkflowSpec, finished: Mapping[str, StepOutcome],
                              representative=str(spec.section("project").get("representative", "median")))
         return econ.data, econ.arrays, econ
     if name == "project":
-        econ = finished["economic_filter"].data
-        rep = econ.get("representative")
-        if rep is None and "template" in spec.section("project") and not econ.get("n_deposits"):
+        filtered = finished["economic_filter"].data
+        rep = filtered.get("representative")
+        if rep is None and "template" in spec.section("project") and not filtered.get("n_deposits"):
             pmf = finished["resource"].data["pmf"]
             raise InputError(f"the tract holds no undiscovered deposit in any trial (deposit-number pmf mean "
                              f"{pmf['mean']:.3g}: {pmf['method']}), so there is no deposit to scale the template to; "
