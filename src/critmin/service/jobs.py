@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,27 @@ def get_pool(request: Request, kind: str, factory: Callable[[Database], JobPool]
             pool = start_pool(request.app, factory)
     pool.check_tables()
     return pool
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of stored run and its pool: the lifespan hooks and the request dependency of a router.
+
+    ``factory(db)`` builds the pool; ``start``/``stop`` go in the application's lifespan and ``get`` is the
+    FastAPI dependency that hands a request the pool (503 without the run table).
+    """
+
+    kind: str
+    factory: Callable[[Database], JobPool]
+
+    def start(self, app: FastAPI) -> None:
+        """Create the pool (in the lifespan, after ``app.state.db`` is set)."""
+        start_pool(app, self.factory)
+
+    def stop(self, app: FastAPI) -> None:
+        """Shut the pool down (in the lifespan, before the database is disposed)."""
+        stop_pool(app, self.kind)
+
+    def get(self, request: Request) -> JobPool:
+        """The application's pool, created on first use when the lifespan did not; tables checked."""
+        return get_pool(request, self.kind, self.factory)

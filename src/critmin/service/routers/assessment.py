@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,7 +22,7 @@ from critmin.jsonsafe import json_safe
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
 from critmin.service.errors import problem
-from critmin.service.jobs import JobPool, get_pool, start_pool, stop_pool
+from critmin.service.jobs import JobKind, JobPool
 from critmin.service.params import BboxQ, CountryQ, DepositTypeQ, SourceQ
 from critmin.store.assessment_gt import gt_query_store
 from critmin.store.assessment_inputs import gt_deposits, gt_input, parse_tract, pmf_input
@@ -64,22 +64,10 @@ def _pool(db: Database) -> JobPool:
                    table="assessment_run", execute=execute_run, fail=fail_run, workers=JOB_WORKERS)
 
 
-def start_jobs(app: FastAPI) -> None:
-    """Create the assessment worker pool (call in the lifespan after ``app.state.db`` is set)."""
-    start_pool(app, _pool)
-
-
-def stop_jobs(app: FastAPI) -> None:
-    """Shut the worker pool down (call in the lifespan before the database is disposed)."""
-    stop_pool(app, "assessment")
-
-
-def get_jobs(request: Request) -> JobPool:
-    """The application's worker pool; 503 if the store lacks the assessment tables."""
-    return get_pool(request, "assessment", _pool)
-
-
-JobsDep = Annotated[JobPool, Depends(get_jobs)]
+JOBS = JobKind("assessment", _pool)
+"""The assessment runs' pool: ``JOBS.start``/``JOBS.stop`` in the application's lifespan, ``JobsDep`` in routes."""
+start_jobs, stop_jobs = JOBS.start, JOBS.stop
+JobsDep = Annotated[JobPool, Depends(JOBS.get)]
 
 
 # ------------------------------------------------------------------------------------------ request models

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,7 +21,7 @@ from critmin.config import get_settings
 from critmin.errors import InputError
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
-from critmin.service.jobs import JobPool, get_pool, start_pool, stop_pool
+from critmin.service.jobs import JobKind, JobPool
 from critmin.store.db import Database
 from critmin.store.prospectivity_runs import (
     RASTER_NAMES,
@@ -58,22 +58,10 @@ def _pool(db: Database) -> JobPool:
                    fail=fail_run)
 
 
-def start_jobs(app: FastAPI) -> None:
-    """Create the worker pool (call in the lifespan after ``app.state.db`` is set)."""
-    start_pool(app, _pool)
-
-
-def stop_jobs(app: FastAPI) -> None:
-    """Shut the worker pool down (call in the lifespan before the database is disposed)."""
-    stop_pool(app, "prospectivity")
-
-
-def get_jobs(request: Request) -> JobPool:
-    """The application's pool (created on first use if the lifespan did not); 503 without the tables."""
-    return get_pool(request, "prospectivity", _pool)
-
-
-JobsDep = Annotated[JobPool, Depends(get_jobs)]
+JOBS = JobKind("prospectivity", _pool)
+"""The prospectivity runs' pool: ``JOBS.start``/``JOBS.stop`` in the application's lifespan, ``JobsDep`` in routes."""
+start_jobs, stop_jobs = JOBS.start, JOBS.stop
+JobsDep = Annotated[JobPool, Depends(JOBS.get)]
 
 
 # ------------------------------------------------------------------------------------------ models

@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,7 +25,7 @@ from critmin.config import get_settings
 from critmin.errors import InputError, NotFoundError
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
-from critmin.service.jobs import JobPool, get_pool, start_pool, stop_pool
+from critmin.service.jobs import JobKind, JobPool
 from critmin.store.db import Database
 from critmin.store.visibility import require_download
 from critmin.store.workflow_runs import (
@@ -56,22 +56,10 @@ def _pool(db: Database) -> JobPool:
     return JobPool(db, artefact_root(), kind="workflows", table="workflow_run", execute=execute_run, fail=fail_run)
 
 
-def start_jobs(app: FastAPI) -> None:
-    """Create the worker pool (call in the lifespan after ``app.state.db`` is set)."""
-    start_pool(app, _pool)
-
-
-def stop_jobs(app: FastAPI) -> None:
-    """Shut the worker pool down (call in the lifespan before the database is disposed)."""
-    stop_pool(app, "workflows")
-
-
-def get_jobs(request: Request) -> JobPool:
-    """The application's pool; 503 without the tables."""
-    return get_pool(request, "workflows", _pool)
-
-
-JobsDep = Annotated[JobPool, Depends(get_jobs)]
+JOBS = JobKind("workflows", _pool)
+"""The workflows runs' pool: ``JOBS.start``/``JOBS.stop`` in the application's lifespan, ``JobsDep`` in routes."""
+start_jobs, stop_jobs = JOBS.start, JOBS.stop
+JobsDep = Annotated[JobPool, Depends(JOBS.get)]
 
 
 def _examples() -> dict[str, Path]:
