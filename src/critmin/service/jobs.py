@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from pydantic import BaseModel
 from sqlalchemy import inspect
 
 from critmin.errors import StoreError
@@ -24,6 +25,21 @@ Execute = Callable[..., None]
 Fail = Callable[[Database, int, str], None]
 
 _LOCK = threading.Lock()
+
+
+class RunAccepted(BaseModel):
+    """The stored run: poll ``url`` until ``status`` is done or failed."""
+
+    id: int
+    status: str
+    url: str
+
+
+class RunPage(BaseModel):
+    """A page of run summaries, newest first."""
+
+    total: int
+    items: list[dict[str, Any]]
 
 
 class JobPool:

@@ -22,7 +22,7 @@ from critmin.jsonsafe import json_safe
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
 from critmin.service.errors import problem
-from critmin.service.jobs import JobKind, JobPool
+from critmin.service.jobs import JobKind, JobPool, RunAccepted, RunPage
 from critmin.service.params import BboxQ, CountryQ, DepositTypeQ, SourceQ
 from critmin.store.assessment_gt import gt_query_store
 from critmin.store.assessment_inputs import gt_deposits, gt_input, parse_tract, pmf_input
@@ -160,21 +160,6 @@ class GTPreviewRequest(BaseModel):
     grade_pdf: PdfType = "normal"
     truncate: bool = False
     joint: bool = False
-
-
-class RunAccepted(BaseModel):
-    """The stored run: poll ``url`` until ``status`` is done or failed."""
-
-    id: int
-    status: str
-    url: str
-
-
-class RunPage(BaseModel):
-    """A page of run summaries, newest first."""
-
-    total: int
-    items: list[dict[str, Any]]
 
 
 # ------------------------------------------------------------------------------------------ endpoints

@@ -21,7 +21,7 @@ from critmin.config import get_settings
 from critmin.errors import InputError
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
-from critmin.service.jobs import JobKind, JobPool
+from critmin.service.jobs import JobKind, JobPool, RunAccepted, RunPage
 from critmin.store.db import Database
 from critmin.store.prospectivity_runs import (
     RASTER_NAMES,
@@ -88,21 +88,6 @@ class RunRequest(BaseModel):
     deposits: dict[str, Any] = Field(description="GeoJSON FeatureCollection of points")
     unit_cell_km2: float = Field(default=1.0, gt=0)
     count: Literal["points", "pixels"] = "points"
-
-
-class RunAccepted(BaseModel):
-    """The stored run: poll ``url`` until ``status`` is done or failed."""
-
-    id: int
-    status: str
-    url: str
-
-
-class RunPage(BaseModel):
-    """A page of run summaries, newest first."""
-
-    total: int
-    items: list[dict[str, Any]]
 
 
 def _check_deposits(fc: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from critmin.config import get_settings
 from critmin.errors import InputError, NotFoundError
 from critmin.service.access import require_export
 from critmin.service.deps import SessionDep, ViewerDep
-from critmin.service.jobs import JobKind, JobPool
+from critmin.service.jobs import JobKind, JobPool, RunAccepted, RunPage
 from critmin.store.db import Database
 from critmin.store.visibility import require_download
 from critmin.store.workflow_runs import (
@@ -86,21 +86,6 @@ class RunRequest(BaseModel):
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     prospectivity_run: int | None = Field(default=None, ge=1, lt=2**63)
     visibility: Literal["private", "partners", "public"] = "public"
-
-
-class RunAccepted(BaseModel):
-    """The stored run: poll ``url`` until ``status`` is done or failed."""
-
-    id: int
-    status: str
-    url: str
-
-
-class RunPage(BaseModel):
-    """A page of run summaries, newest first."""
-
-    total: int
-    items: list[dict[str, Any]]
 
 
 def _check_overrides(overrides: dict[str, dict[str, Any]]) -> None:
