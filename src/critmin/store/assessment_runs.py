@@ -42,10 +42,10 @@ from critmin.provenance import utcnow
 from critmin.store.assessment_gt import gt_from_store, gt_query_store
 from critmin.store.assessment_inputs import GTInput, PmfInput, Tract, gt_deposits
 from critmin.store.db import Database
-from critmin.store.run_status import mark_failed, record_progress
+from critmin.store.run_status import mark_failed, record_progress, status_fields
 from critmin.store.sites import ADMIN, get_or_create_organisation
 from critmin.store.tables import AssessmentRun
-from critmin.store.visibility import get_visible, iso_utc, list_visible
+from critmin.store.visibility import get_visible, list_visible
 
 __all__ = ["CCDF_MAX_POINTS", "RunCancelled", "SimulationOutcome", "ccdf", "create_run", "execute_run",
            "fail_run", "get_run", "gt_from_store", "gt_query_store", "list_runs", "run_detail", "run_simulation",
@@ -172,11 +172,9 @@ def run_summary(run: AssessmentRun) -> dict[str, Any]:
     import shapely
 
     return json_safe({
-        "id": run.id, "name": run.name, "organisation": run.organisation.code, "visibility": run.visibility,
-        "status": run.status, "progress": run.progress, "message": run.message, "trials": run.trials,
-        "seed": run.seed, "tract": json.loads(shapely.to_geojson(run.geom)) if run.geom is not None else None,
-        "tract_area_km2": run.tract_area_km2, "created_at": iso_utc(run.created_at),
-        "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at),
+        **status_fields(run), "trials": run.trials, "seed": run.seed,
+        "tract": json.loads(shapely.to_geojson(run.geom)) if run.geom is not None else None,
+        "tract_area_km2": run.tract_area_km2,
     })
 
 

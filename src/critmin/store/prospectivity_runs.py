@@ -26,11 +26,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from critmin.errors import CritminError, InputError, NotFoundError
 from critmin.provenance import utcnow
 from critmin.store.db import Database
-from critmin.store.run_status import mark_failed, record_progress
+from critmin.store.run_status import mark_failed, record_progress, status_fields
 from critmin.store.sharing import register_shareable
 from critmin.store.sites import ADMIN, get_or_create_organisation
 from critmin.store.tables import Base, Organisation
-from critmin.store.visibility import get_visible, iso_utc, list_visible
+from critmin.store.visibility import get_visible, list_visible
 
 __all__ = ["ProspectivityRun", "create_run", "execute_run", "fail_run", "get_run", "list_runs", "run_detail",
            "run_file", "run_summary", "save_upload", "upload_path"]
@@ -144,10 +144,7 @@ def list_runs(session: Session, *, viewer: str | None = ADMIN, limit: int = 100,
 
 def run_summary(run: ProspectivityRun) -> dict[str, Any]:
     """Status view of a run."""
-    return {"id": run.id, "name": run.name, "organisation": run.organisation.code, "visibility": run.visibility,
-            "model": run.model, "status": run.status, "progress": run.progress, "message": run.message,
-            "created_at": iso_utc(run.created_at), "started_at": iso_utc(run.started_at),
-            "finished_at": iso_utc(run.finished_at)}
+    return {**status_fields(run), "model": run.model}
 
 
 def run_detail(run: ProspectivityRun) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from sqlalchemy import update
 
 from critmin.provenance import utcnow
 from critmin.store.db import Database
+from critmin.store.visibility import iso_utc
 
-__all__ = ["mark_failed", "record_progress"]
+__all__ = ["mark_failed", "record_progress", "status_fields"]
 
 
 def record_progress(db: Database, model: type[Any], run_id: int, progress: float, message: str) -> None:
@@ -29,3 +30,11 @@ def mark_failed(db: Database, model: type[Any], run_id: int, message: str) -> No
         s.execute(update(model).where(model.id == run_id).values(
             status="failed", message=message[:4000], result=None, provenance=None, artefact_dir=None,
             finished_at=utcnow()))
+
+
+def status_fields(run: Any) -> dict[str, Any]:
+    """The fields every run summary shares: id, name, owner, visibility, status, progress, message and times."""
+    return {"id": run.id, "name": run.name, "organisation": run.organisation.code, "visibility": run.visibility,
+            "status": run.status, "progress": run.progress, "message": run.message,
+            "created_at": iso_utc(run.created_at), "started_at": iso_utc(run.started_at),
+            "finished_at": iso_utc(run.finished_at)}

@@ -31,11 +31,11 @@ from critmin.provenance import utcnow
 from critmin.store.db import Database
 from critmin.store.export import sites_frame
 from critmin.store.filters import SiteFilter
-from critmin.store.run_status import mark_failed
+from critmin.store.run_status import mark_failed, status_fields
 from critmin.store.sharing import register_shareable
 from critmin.store.sites import ADMIN, get_or_create_organisation
 from critmin.store.tables import Base, Organisation
-from critmin.store.visibility import get_visible, iso_utc, list_visible
+from critmin.store.visibility import get_visible, list_visible
 
 __all__ = ["WorkflowRun", "create_rerun", "create_run", "execute_run", "fail_run", "get_run", "kb_inputs",
            "list_runs", "run_detail", "run_summary"]
@@ -107,7 +107,7 @@ def create_rerun(session: Session, original: WorkflowRun, *, organisation: str) 
 def get_run(session: Session, run_id: int, *, viewer: str | None = ADMIN) -> WorkflowRun:
     """The run if it exists and is visible to ``viewer``."""
     return get_visible(session, WorkflowRun, run_id, viewer=viewer, what="workflow run",
-                       hint="list runs with GET /api/workflows/runs or `critmin provenance --list`")
+                       hint="list runs with GET /api/workflows/runs or `critmin workflow list`")
 
 
 def list_runs(session: Session, *, viewer: str | None = ADMIN, limit: int = 100,
@@ -119,11 +119,8 @@ def list_runs(session: Session, *, viewer: str | None = ADMIN, limit: int = 100,
 
 def run_summary(run: WorkflowRun) -> dict[str, Any]:
     """Status view of a run."""
-    return {"id": run.id, "name": run.name, "organisation": run.organisation.code, "visibility": run.visibility,
-            "origin": run.origin, "rerun_of": run.rerun_of, "status": run.status, "progress": run.progress,
-            "message": run.message, "steps": run.steps or {}, "result_sha256": run.result_sha256,
-            "created_at": iso_utc(run.created_at), "started_at": iso_utc(run.started_at),
-            "finished_at": iso_utc(run.finished_at)}
+    return {**status_fields(run), "origin": run.origin, "rerun_of": run.rerun_of, "steps": run.steps or {},
+            "result_sha256": run.result_sha256}
 
 
 def run_detail(run: WorkflowRun) -> dict[str, Any]:
