@@ -84,11 +84,10 @@ def _execute(db: Database, run_id: int, *, use_cache: bool, quiet: bool) -> dict
     return detail
 
 
-def _write_outputs(detail: dict[str, Any], out: Path | None, report: Path | None, html: Path | None) -> None:
+def _write_outputs(db: Database, detail: dict[str, Any], out: Path | None, report: Path | None,
+                   html: Path | None) -> None:
     from critmin.store.workflow_runs import WorkflowRun
 
-    run_dir = None
-    db = open_database()
     with db.session() as s:
         row = s.get(WorkflowRun, detail["id"])
         run_dir = Path(row.artefact_dir) if row is not None and row.artefact_dir else None
@@ -139,7 +138,7 @@ def _run(workflow: Path, json_out: bool, out: Path | None, report: Path | None, 
                          origin="cli")
         run_id = row.id
     detail = _execute(db, run_id, use_cache=not no_cache, quiet=json_out)
-    _write_outputs(detail, out, report, html)
+    _write_outputs(db, detail, out, report, html)
     if json_out:
         print_json({"run_id": run_id, "name": detail["name"], "result_sha256": detail["result_sha256"],
                     "steps": detail["result"], "provenance": detail["provenance"]})
@@ -298,7 +297,7 @@ def report_cmd(run_id: int = typer.Argument(..., help="Workflow run id."),
         detail = run_detail(get_run(s, run_id))
     if detail["status"] != "done":
         raise InputError(f"workflow run {run_id} is {detail['status']}; reports exist for finished runs")
-    _write_outputs(detail, None, out, html)
+    _write_outputs(db, detail, None, out, html)
     console.print(f"report: {out}")
 
 

@@ -197,8 +197,8 @@ def execute_run(db: Database, run_id: int, *, artefact_root: Path, cancel: threa
         result = run_workflow(spec, sites=sites, inventory=inventory,
                               cache_dir=root / "cache" if use_cache else None, progress=progress)
         save_run(result, final, run_id)
-        record = json.loads((final / "record.json").read_text(encoding="utf-8"))
-        summary = json.loads((final / "result.json").read_text(encoding="utf-8"))["steps"]
+        record = json.loads((final / "record.json").read_text(encoding="utf-8"))  # with the archived input copies
+        summary = result.summary()  # the steps' data, already plain JSON
         sup = summary["supply"]
         msg = f"done: P(project built) {sup['prob_built']:.2f}"
         with db.transaction() as s:

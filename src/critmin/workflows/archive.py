@@ -25,9 +25,8 @@ import numpy as np
 
 from critmin.errors import InputError, NotFoundError
 from critmin.jsonsafe import json_safe
-from critmin.provenance import sha256_file
 from critmin.workflows.runner import WorkflowResult
-from critmin.workflows.spec import WorkflowSpec, parse_workflow
+from critmin.workflows.spec import WorkflowSpec, parse_workflow, with_inputs
 
 __all__ = ["StoredRun", "load_run", "rerun_spec", "save_run"]
 
@@ -91,17 +90,14 @@ def rerun_spec(run: StoredRun) -> WorkflowSpec:
     """The workflow of a stored run, reading the copied inputs (their SHA-256 must match the record)."""
     doc = json.loads((run.root / "workflow.json").read_text(encoding="utf-8"))
     copies = run.record.get("input_copies", {})
-    for key, info in run.record.get("inputs", {}).items():
-        rel = copies.get(key)
-        if rel is None:
-            raise InputError(f"run {run.record.get('run_id')}: input {key} was not archived", column=key)
-        path = run.root / rel
-        if sha256_file(path) != info["sha256"]:
+    recorded = run.record.get("inputs", {})
+    missing = [key for key in recorded if key not in copies]
+    if missing:
+        raise InputError(f"run {run.record.get('run_id')}: input {missing[0]} was not archived", column=missing[0])
+    paths = {key: str((run.root / copies[key]).resolve()) for key in recorded}
+    spec = parse_workflow(with_inputs(doc, paths), source=str(run.root / "workflow.json"), base_dir=run.root)
+    for key, info in recorded.items():
+        if spec.input_hashes[key] != info["sha256"]:
             raise InputError(f"run {run.record.get('run_id')}: the archived {key} does not match its recorded "
-                             "SHA-256 (the run directory was modified)", file=path, column=key)
-        cur: Any = doc
-        parts = key.split(".")
-        for p in parts[:-1]:
-            cur = cur[p]
-        cur[parts[-1]] = str(path.resolve())
-    return parse_workflow(doc, source=str(run.root / "workflow.json"), base_dir=run.root)
+                             "SHA-256 (the run directory was modified)", file=paths[key], column=key)
+    return spec

@@ -29,7 +29,7 @@ import pandas as pd
 from critmin.errors import InputError
 from critmin.jsonsafe import json_safe
 from critmin.provenance import sha256_json
-from critmin.workflows.spec import KNOWLEDGE_BASE, WorkflowSpec
+from critmin.workflows.spec import KNOWLEDGE_BASE, WorkflowSpec, with_inputs
 
 __all__ = ["STEPS", "StepOutcome", "WorkflowResult", "result_sha256", "run_workflow", "step_seed"]
 
@@ -162,14 +162,7 @@ def _frame_hash(df: pd.DataFrame | None, cols: list[str]) -> str:
 
 def _doc_by_content(spec: WorkflowSpec) -> dict[str, Any]:
     """The document with every input path replaced by its file's SHA-256 (keys do not depend on where files are)."""
-    doc = json.loads(json.dumps(spec.doc))
-    for key, sha in spec.input_hashes.items():
-        cur = doc
-        parts = key.split(".")
-        for p in parts[:-1]:
-            cur = cur[p]
-        cur[parts[-1]] = f"sha256:{sha}"
-    return doc
+    return with_inputs(spec.doc, {key: f"sha256:{sha}" for key, sha in spec.input_hashes.items()})
 
 
 def run_workflow(spec: WorkflowSpec, *, sites: pd.DataFrame | None = None, inventory: pd.DataFrame | None = None,

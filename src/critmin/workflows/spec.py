@@ -37,7 +37,7 @@ from typing import Any, Literal, get_args
 from critmin.errors import InputError
 from critmin.provenance import sha256_file, sha256_json
 
-__all__ = ["FILE_KEYS", "WorkflowSpec", "load_workflow", "merge_overrides", "parse_workflow"]
+__all__ = ["FILE_KEYS", "WorkflowSpec", "load_workflow", "merge_overrides", "parse_workflow", "with_inputs"]
 
 DepositNumberMethod = Literal["deposit_density", "negative_binomial", "mark3", "pmf"]
 Representative = Literal["median", "p25", "p75"]
@@ -207,6 +207,18 @@ class _Check:
         if not isinstance(v, str):
             raise self.fail(f"{where}.{key}", f"expected text, got {v!r}")
         return v
+
+
+def with_inputs(doc: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
+    """A copy of ``doc`` with each input-file key (``resource.gt``) set to ``values[key]``."""
+    out = copy.deepcopy(dict(doc))
+    for key, value in values.items():
+        cur = out
+        parts = key.split(".")
+        for p in parts[:-1]:
+            cur = cur[p]
+        cur[parts[-1]] = value
+    return out
 
 
 def _get(doc: Mapping[str, Any], key: tuple[str, ...]) -> Any:
