@@ -33,7 +33,8 @@ from critmin.errors import InputError
 from critmin.provenance import RunRecord, sha256_file
 from critmin.reference import load_table
 
-__all__ = ["camm_cost", "lithium_intensity", "lithium_intensity_table", "six_tenths", "taylor_rule"]
+__all__ = ["camm_cost", "lithium_intensity", "lithium_intensity_table", "six_tenths", "taylor_life_years",
+           "taylor_rule"]
 
 LI_TO_LCE = 5.323
 """t Li2CO3 (LCE) per t Li (molar mass ratio 73.89 × 0.5 / 6.94 ≈ 5.323; economics notes §3)."""
@@ -116,11 +117,19 @@ def lithium_intensity(path: str | Path, resource_type: str = "Brine") -> dict[st
             "provenance": rec.to_dict()}
 
 
+def taylor_life_years(reserve_t: np.ndarray) -> np.ndarray:
+    """Taylor's rule, vectorised: mine life 0.2 × T^0.25 years for ore tonnages T > 0 (0 where T is 0)."""
+    t = np.asarray(reserve_t, dtype=float)
+    if np.any(~np.isfinite(t)) or np.any(t < 0):
+        raise InputError("reserve_t: expected finite tonnages of ore >= 0")
+    return 0.2 * t ** 0.25
+
+
 def taylor_rule(reserve_t: float) -> dict[str, Any]:
     """Taylor's rule: life = 0.2 × T^0.25 years (T ore tonnes), capacity = T / life (t/yr); ±20 % per Taylor."""
     if not np.isfinite(reserve_t) or reserve_t <= 0:
         raise InputError(f"reserve_t = {reserve_t!r}: expected a positive tonnage of ore")
-    life = 0.2 * reserve_t ** 0.25
+    life = float(taylor_life_years(np.asarray(reserve_t)))
     return {"reserve_t": reserve_t, "life_years": life, "capacity_t_per_year": reserve_t / life,
             "capacity_t_per_day_350d": reserve_t / life / 350.0, "screening_grade": True,
             "method": "Taylor (1986) rule of thumb, life = 0.2 T^0.25"}

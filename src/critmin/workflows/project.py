@@ -4,7 +4,7 @@ simulated deposit, evaluated with the economics domain (cash flows, attributable
 Scaling a template (all from the economics domain's screening tools):
 
 - mine life and ore capacity from Taylor's rule on the representative deposit's ore tonnage
-  (:func:`critmin.economics.screening.taylor_rule`: life = 0.2 T^0.25 years, capacity = T / life);
+  (:func:`critmin.economics.screening.taylor_life_years`: life = 0.2 T^0.25 years, capacity = T / life);
 - annual output = ore capacity × grade × ``project.recovery`` (t of the basis per year);
 - initial and sustaining capital from the template's by the six-tenths rule on annual output
   (:func:`critmin.economics.screening.six_tenths`, exponent ``project.capex_exponent``);
@@ -30,7 +30,7 @@ import numpy as np
 from critmin.economics.evaluate import EconResult, evaluate
 from critmin.economics.project import Project, load_project, parse_project
 from critmin.economics.risk import monte_carlo
-from critmin.economics.screening import six_tenths, taylor_rule
+from critmin.economics.screening import six_tenths, taylor_life_years
 from critmin.economics.supply_schedule import production_schedule
 from critmin.errors import InputError
 from critmin.progress import Progress, no_progress
@@ -58,16 +58,14 @@ def scaled_output(ore_t: np.ndarray | float, grade_pct: np.ndarray | float, reco
     """
     ore = np.atleast_1d(np.asarray(ore_t, dtype=float))
     g = np.broadcast_to(np.asarray(grade_pct, dtype=float), ore.shape)
-    life = np.zeros_like(ore)
-    out = np.zeros_like(ore)
+    life = taylor_life_years(ore)
     pos = ore > 0
-    for i in np.flatnonzero(pos):
-        tr = taylor_rule(float(ore[i]))
-        life[i] = tr["life_years"]
-        out[i] = tr["capacity_t_per_year"] * g[i] / 100.0 * recovery
-        if max_annual_output is not None and out[i] > max_annual_output:
-            life[i] = min(max_life_years, out[i] * life[i] / max_annual_output)
-            out[i] = max_annual_output
+    out = np.zeros_like(ore)
+    out[pos] = ore[pos] / life[pos] * g[pos] / 100.0 * recovery  # Taylor's capacity × grade × recovery
+    if max_annual_output is not None:
+        over = out > max_annual_output
+        life[over] = np.minimum(max_life_years, out[over] * life[over] / max_annual_output)
+        out[over] = max_annual_output
     return out, life
 
 
