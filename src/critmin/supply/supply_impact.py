@@ -137,8 +137,8 @@ def disruption_shortfall(demand_t: float, domestic_t: float, supplied_t: np.ndar
 
 
 def partner_geopolrisk(base: StageBase, country: str, added: np.ndarray | float, *, partner: str, demand_t: float,
-                       domestic_t: float, offtake_t: np.ndarray | float,
-                       import_shares: dict[str, float]) -> dict[str, np.ndarray]:
+                       domestic_t: float, offtake_t: np.ndarray | float, import_shares: dict[str, float],
+                       concentration: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """The partner's GeoPolRisk after ``added`` (table unit) of new production in ``country``.
 
     Parameters
@@ -153,6 +153,9 @@ def partner_geopolrisk(base: StageBase, country: str, added: np.ndarray | float,
     import_shares
         ISO3 → fraction of the partner's imports (sum ≤ 1; the remainder is unattributed, governance
         :data:`UNATTRIBUTED_GOVERNANCE`).
+    concentration
+        :func:`concentration_after` of the same ``base``, ``country`` and ``added`` when the caller has it
+        (not computed again).
 
     Returns
     -------
@@ -169,7 +172,7 @@ def partner_geopolrisk(base: StageBase, country: str, added: np.ndarray | float,
                          column="import_shares")
     g = {c: base.governance[c] if c in base.governance else _governance(c, base.year) for c in import_shares}
     g_mix = sum(import_shares[c] * g[c] for c in import_shares) + (1 - total) * UNATTRIBUTED_GOVERNANCE
-    conc = concentration_after(base, country, added)
+    conc = concentration if concentration is not None else concentration_after(base, country, added)
     o = np.asarray(offtake_t, dtype=float)
     if country == partner:
         dom = domestic_t + o

@@ -113,8 +113,9 @@ def supply_step(sec: dict[str, Any], project: dict[str, Any], project_arrays: di
         stage = check_stage(str(stage_name))
         base = stage_base(symbol, stage, int(first), extra_countries=tuple({country, partner}))
         factor = convert_quantity(symbol, basis, "t", 1.0, base.unit)
+        added_table = added * factor
         before = concentration_after(base, country, 0.0)
-        after = concentration_after(base, country, added * factor)
+        after = concentration_after(base, country, added_table)
         domestic = base.quantities.get(partner, 0.0) / factor
         entry: dict[str, Any] = {
             "base": base.to_dict(), "factor_to_table_unit": factor,
@@ -125,9 +126,11 @@ def supply_step(sec: dict[str, Any], project: dict[str, Any], project_arrays: di
                         "import_reliance_after": _band(import_reliance(demand, domestic, to_partner))},
         }
         if shares:
-            kw = {"partner": partner, "demand_t": demand, "domestic_t": domestic, "import_shares": shares}
-            gb = partner_geopolrisk(base, country, 0.0, offtake_t=0.0, **kw)  # type: ignore[arg-type]
-            ga = partner_geopolrisk(base, country, added * factor, offtake_t=to_partner, **kw)  # type: ignore[arg-type]
+            gb = partner_geopolrisk(base, country, 0.0, partner=partner, demand_t=demand, domestic_t=domestic,
+                                    offtake_t=0.0, import_shares=shares, concentration=before)
+            ga = partner_geopolrisk(base, country, added_table, partner=partner, demand_t=demand,
+                                    domestic_t=domestic, offtake_t=to_partner, import_shares=shares,
+                                    concentration=after)
             entry["geopolrisk"] = {
                 "import_shares": shares, "source": str(sec.get("import_shares_source", "")),
                 "before": {k_: float(v) for k_, v in gb.items()},
