@@ -64,3 +64,13 @@ def test_a_failing_step_leaves_a_failed_run_and_no_artefacts(db, tmp_path: Path)
         assert r.status == "failed" and r.result is None and r.provenance is None and r.artefact_dir is None
         assert "step 4 (project)" in (r.message or "")
     assert not (tmp_path / "artefacts" / "runs" / str(run_id)).exists()
+
+
+def test_kb_inputs_limit_sites_to_the_tract_bounds_but_not_the_gt_inventories(db) -> None:  # type: ignore[no-untyped-def]
+    load_demo(db)
+    sites, inv = kb_inputs(db, "gsi", bbox=(73.75, 21.75, 74.35, 22.35), inventory=True)
+    assert sorted(sites["name"]) == ["Amba Dongar carbonatite", "Siriwasan carbonatite"]
+    ngualla = inv[inv["name"] == "Ngualla"]
+    assert len(ngualla) and set(ngualla["deposit_type"]) == {"Carbonatite REE"}
+    _, none = kb_inputs(db, "gsi", bbox=(73.75, 21.75, 74.35, 22.35), inventory=False)
+    assert none.empty

@@ -37,8 +37,9 @@ def _safe_text(v: Any) -> Any:
 
 
 def sites_frame(db: Database, flt: SiteFilter = SiteFilter(), *, viewer: str | None = ADMIN,
-                right: Right = "download") -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Matching sites the viewer may download as a GeoDataFrame (EPSG:4326) and their inventory lines."""
+                right: Right = "download", inventory: bool = True) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Matching sites the viewer may download as a GeoDataFrame (EPSG:4326) and their inventory lines (an empty
+    frame when ``inventory`` is False: the lines are then not read)."""
     rows: list[dict[str, Any]] = []
     inv_rows: list[dict[str, Any]] = []
     with db.session() as s:
@@ -58,6 +59,8 @@ def sites_frame(db: Database, flt: SiteFilter = SiteFilter(), *, viewer: str | N
                     "imported_at": site.imported_at.isoformat() if site.imported_at else None,
                     "canonical_id": site.canonical_id,
                 })
+            if not inventory:
+                continue
             for inv in s.execute(select(Inventory).where(Inventory.site_id.in_(ids)).order_by(Inventory.id)).scalars():
                 d = {k: v for k, v in inv.__dict__.items() if not k.startswith("_")}
                 inv_rows.append(d)

@@ -72,7 +72,7 @@ class KnowledgeBase:
 
     def sites(self, *, viewer: str | None = ADMIN, **filters: Any) -> gpd.GeoDataFrame:
         """Matching sites as a GeoDataFrame (EPSG:4326); filters as in :class:`SiteFilter`."""
-        gdf, _ = sites_frame(self.db, self._filter(**filters), viewer=viewer)
+        gdf, _ = sites_frame(self.db, self._filter(**filters), viewer=viewer, inventory=False)
         return gdf
 
     def inventory(self, *, viewer: str | None = ADMIN, **filters: Any) -> pd.DataFrame:

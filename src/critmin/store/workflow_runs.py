@@ -135,15 +135,23 @@ def fail_run(db: Database, run_id: int, message: str) -> None:
     mark_failed(db, WorkflowRun, run_id, message)
 
 
-def kb_inputs(db: Database, organisation: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def kb_inputs(db: Database, organisation: str | None, *, bbox: tuple[float, float, float, float] | None = None,
+              inventory: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The knowledge base's sites (name, lon, lat, deposit_type, site_id) and inventory lines the organisation
-    may download (all of them for the administrator)."""
-    gdf, inv = sites_frame(db, SiteFilter(), viewer=organisation)
+    may download (all of them for the administrator).
+
+    ``bbox`` limits the sites (a drawn tract's bounds: no site outside can be inside it); the inventory lines, the
+    GT analogues of the whole knowledge base, are read only when ``inventory`` is True and never limited.
+    """
+    gdf, inv = sites_frame(db, SiteFilter(bbox=bbox), viewer=organisation, inventory=inventory and bbox is None)
     sites = pd.DataFrame({"site_id": gdf["site_id"], "name": gdf["name"], "lon": gdf["lon"].astype(float),
                           "lat": gdf["lat"].astype(float), "deposit_type": gdf["deposit_type"].fillna("")})
     sites = sites[sites["lon"].notna() & sites["lat"].notna()].reset_index(drop=True)
+    if inventory and bbox is not None:
+        gdf, inv = sites_frame(db, SiteFilter(), viewer=organisation)
     if len(inv):
-        inv = inv.merge(sites[["site_id", "name", "deposit_type"]], on="site_id", how="left")
+        types = gdf[["site_id", "name", "deposit_type"]].assign(deposit_type=gdf["deposit_type"].fillna(""))
+        inv = inv.merge(types, on="site_id", how="left")
     return sites, inv
 
 
@@ -156,6 +164,7 @@ def execute_run(db: Database, run_id: int, *, artefact_root: Path, cancel: threa
     """
     from critmin.workflows import parse_workflow, run_workflow
     from critmin.workflows.archive import save_run
+    from critmin.workflows.spec import KNOWLEDGE_BASE
 
     root = Path(artefact_root)
     final = root / "runs" / str(run_id)
@@ -170,7 +179,11 @@ def execute_run(db: Database, run_id: int, *, artefact_root: Path, cancel: threa
             document, base_dir, source = dict(run.document), run.base_dir, run.source
             org = None if run.organisation.code == ADMIN else run.organisation.code
         spec = parse_workflow(document, source=source, base_dir=base_dir)
-        sites, inventory = kb_inputs(db, org)
+        polygon = spec.section("tract").get("polygon")
+        bbox = None if not polygon else (min(v[0] for v in polygon), min(v[1] for v in polygon),
+                                         max(v[0] for v in polygon), max(v[1] for v in polygon))
+        sites, inventory = kb_inputs(db, org, bbox=bbox,
+                                     inventory=spec.section("resource").get("gt") == KNOWLEDGE_BASE)
         steps: dict[str, dict[str, Any]] = {}
         order = list(STEP_WEIGHTS)
 
