@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from critmin.cli.common import console, handle_errors, print_json, rich_progress
+from critmin.cli.common import console, handle_errors, key_values, print_json, rich_progress
 from critmin.errors import InputError
 
 if TYPE_CHECKING:
@@ -54,17 +54,6 @@ def _int_list(text: str, hint: str) -> list[int]:
     return [int(v) for v in vals]
 
 
-def _key_values(items: list[str] | None, hint: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in items or []:
-        key, sep, val = item.partition("=")
-        try:
-            if not sep or not key.strip():
-                raise ValueError
-            out[key.strip()] = float(val)
-        except ValueError:
-            raise typer.BadParameter(f"{item!r}: expected SYMBOL=NUMBER, e.g. Cu=8000", param_hint=hint) from None
-    return out
 
 
 def _build_pmf(estimates: Path | None, mark3: str | None, pmf_file: Path | None, method: str | None,
@@ -446,7 +435,7 @@ def filter_cmd(
         depth_intervals=_depth_intervals(depth), geometry=geo, mill=mill, days_per_year=days,  # type: ignore[arg-type]
         tailings_pond_and_dam=not no_tailings, liner=not no_liner, cost_index=cost_index,
         discount_rate=discount_rate, capital_inflation=capital_inflation, operating_inflation=operating_inflation,
-        prices_usd_per_t=_key_values(price, "--price"), mill_recoveries=_key_values(recovery, "--recovery"),
+        prices_usd_per_t=key_values(price, "--price"), mill_recoveries=key_values(recovery, "--recovery"),
         tract_area_km2=area_km2)
     deposits, trials = _read_deposits(sim_ef)
     s = _seed(seed)

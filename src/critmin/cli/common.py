@@ -59,3 +59,17 @@ def rich_progress(description: str, enabled: bool = True) -> Iterator[ProgressCa
             bar.update(task, completed=done, total=total, msg=message[:40])
 
         yield update
+
+
+def key_values(items: list[str] | None, hint: str, example: str = "Cu=8000") -> dict[str, float]:
+    """``KEY=NUMBER`` options (repeated) as a dict; a malformed item is a usage error naming the option."""
+    out: dict[str, float] = {}
+    for item in items or []:
+        key, sep, val = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            out[key.strip()] = float(val)
+        except ValueError:
+            raise typer.BadParameter(f"{item!r}: expected SYMBOL=NUMBER, e.g. {example}", param_hint=hint) from None
+    return out

@@ -11,8 +11,11 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from critmin.cli.common import console, handle_errors, print_json
+from critmin.cli.common import console, handle_errors, key_values, print_json
 from critmin.supply.records import records
+
+NI = "Ni=17500"
+"""Example shown when a SYMBOL=NUMBER option is malformed."""
 
 app = typer.Typer(
     help="Supply chains: concentration, criticality, export-control scenarios, the NdFeB chain.",
@@ -121,17 +124,6 @@ def profile_cmd(
     console.print(t)
 
 
-def _kv(items: list[str] | None, hint: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in items or []:
-        key, sep, val = item.partition("=")
-        try:
-            if not sep or not key.strip():
-                raise ValueError
-            out[key.strip()] = float(val)
-        except ValueError:
-            raise typer.BadParameter(f"{item!r}: expected SYMBOL=NUMBER, e.g. Ni=17500", param_hint=hint) from None
-    return out
 
 
 @app.command("criticality")
@@ -172,7 +164,7 @@ def criticality_cmd(
             raise InputError(f"{method} needs --inputs (per-commodity inputs CSV; docs/supply.md)")
         kw["inputs"] = read_inputs(inputs)
     if method in ("eu", "india"):
-        kw["trade_factor"] = {k.upper(): v for k, v in _kv(trade_factor, "--trade-factor").items()} or None
+        kw["trade_factor"] = {k.upper(): v for k, v in key_values(trade_factor, "--trade-factor", NI).items()} or None
         kw["max_gva"] = max_gva
         if end_uses is None:
             raise InputError(f"{method} needs --end-uses (commodity, sector, share, gva)")
@@ -192,8 +184,8 @@ def criticality_cmd(
 
         if imports is None:
             raise InputError("geopolrisk needs --imports (commodity, exporter, quantity_t, value_kusd)")
-        kw.update(imports=read_imports(imports, year), domestic_production=_kv(domestic, "--domestic-production"),
-                  importer=importer)
+        kw.update(imports=read_imports(imports, year),
+                  domestic_production=key_values(domestic, "--domestic-production", NI), importer=importer)
         from critmin.supply.commodities import resolve_commodity
 
         kw["domestic_production"] = {resolve_commodity(k): v for k, v in kw["domestic_production"].items()}
@@ -305,7 +297,7 @@ def ndfeb_cmd(
         if not sep or not sep2:
             raise typer.BadParameter(f"{item!r}: expected STAGE:COUNTRY=TONNES", param_hint="--new-capacity")
         caps.append({"stage": stage.strip(), "country": country.strip(), "capacity_t": val})
-    r = run(_kv(demand, "--demand") or None, with_params(fabrication_yield=fabrication_yield,
+    r = run(key_values(demand, "--demand", NI) or None, with_params(fabrication_yield=fabrication_yield,
                                                           reduction_yield=reduction_yield,
                                                           separation_recovery=separation_recovery), caps)
     if as_json:
@@ -342,7 +334,7 @@ def diversify_cmd(
     """Add a project's production schedule and recompute concentration and the partner's supply risk."""
     from critmin.supply.diversification import add_supply, read_schedule
 
-    r = add_supply(read_schedule(schedule), partner_demand_t=_kv(partner_demand, "--partner-demand") or None)
+    r = add_supply(read_schedule(schedule), partner_demand_t=key_values(partner_demand, "--partner-demand", NI) or None)
     if as_json:
         print_json(r.to_dict())
         return
